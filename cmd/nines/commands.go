@@ -1,0 +1,8 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// commands lists the subcommands of nines. One command, one file.
+func commands(g *globalOptions, s *streams) []*cobra.Command {
+	return []*cobra.Command{}
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes. CI can tell "unsafe" (3) from "broken" (1).
+const (
+	exitOK      = 0 // success; for gate: allowed (pass or warn)
+	exitFailure = 1 // the tool failed: bad flags, invalid spec, unreadable source
+	exitBlocked = 3 // gate: deploy blocked by policy
+)
+
+// usageError marks errors caused by bad flags or arguments; usage is shown for these only.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error {
+	return &usageError{err: fmt.Errorf(format, a...)}
+}
+
+// exitError carries an exit code decided by a command (gate's block) with no
+// further message to print.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// exitCode maps a command's error to the process exit code.
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitFailure
+}

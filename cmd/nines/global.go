@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nines-sre/nines/prom"
+	"github.com/nines-sre/nines/slo"
+)
+
+// demoSource is the OpenMetrics file of the embedded quick start.
+const demoSource = "specs/demo/metrics.om.gz"
+
+// globalOptions holds the flags every command shares.
+type globalOptions struct {
+	specs          []string
+	promURL        string
+	httpConfigFile string
+	sourceFile     string
+	at             string
+	queryTimeout   time.Duration
+	retries        int
+	concurrency    int
+	logFormat      string
+	logLevel       string
+}
+
+func (g *globalOptions) addFlags(root *cobra.Command) {
+	f := root.PersistentFlags()
+	f.StringSliceVar(&g.specs, "specs", []string{"specs"}, "spec files or directories (tiers file and service files)")
+	f.StringVar(&g.promURL, "prometheus.url", "", "Prometheus-compatible API base URL (env NINES_PROMETHEUS_URL)")
+	f.StringVar(&g.httpConfigFile, "http.config.file", "", "HTTP client config file (Prometheus format: auth, TLS, proxy, headers)")
+	f.StringVar(&g.sourceFile, "source", "", "OpenMetrics file (plain or .gz) to query with the embedded engine instead of a server")
+	f.StringVar(&g.at, "at", "", "evaluation time, RFC 3339 or unix seconds (default now)")
+	f.DurationVar(&g.queryTimeout, "query.timeout", 30*time.Second, "timeout of each query")
+	f.IntVar(&g.retries, "query.retries", 3, "retries of a query on transient failures (connection errors, 429, 502, 503, 504)")
+	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
+	f.StringVar(&g.logFormat, "log.format", "text", "log format on stderr: text or json")
+	f.StringVar(&g.logLevel, "log.level", "warn", "log level: debug, info, warn or error")
+}
+
+// logger builds the stderr logger from the log flags.
+func (g *globalOptions) logger(s *streams) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, usageErrorf("invalid --log.level %q: use debug, info, warn or error", g.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch g.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(s.ErrOut, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(s.ErrOut, opts)), nil
+	default:
+		return nil, usageErrorf("invalid --log.format %q: use text or json", g.logFormat)
+	}
+}
+
+// evalTime parses --at; empty means now.
+func (g *globalOptions) evalTime(now func() time.Time) (time.Time, error) {
+	return parseTime(g.at, "--at", now)
+}
+
+// parseTime reads RFC 3339 or unix seconds (with an optional fraction).
+func parseTime(v, flag string, now func() time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "now" {
+		return now().UTC().Truncate(time.Second), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		sec, frac := math.Modf(f)
+		return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+	}
+	return time.Time{}, usageErrorf("invalid %s %q: use RFC 3339 (2026-09-30T12:00:00Z) or unix seconds", flag, v)
+}
+
+// source is what commands read metrics from.
+type source interface {
+	slo.Querier
+	slo.RangeQuerier
+	Close() error
+	// String describes the source for output and audit logs, without secrets.
+	String() string
+}
+
+// openSource connects to the source the flags name: --prometheus.url (or env
+// NINES_PROMETHEUS_URL) or --source. Exactly one must be given.
+func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Logger) (source, error) {
+	url := g.promURL
+	if url == "" {
+		url = s.Getenv("NINES_PROMETHEUS_URL")
+	}
+	switch {
+	case url != "" && g.sourceFile != "":
+		return nil, usageErrorf("--prometheus.url and --source are exclusive: give one (for the demo: --source %s)", demoSource)
+	case url == "" && g.sourceFile == "":
+		return nil, usageErrorf("no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source %s)", demoSource)
+	case g.sourceFile != "":
+		return openEmbedded(ctx, g.sourceFile, log)
+	}
+	h, err := prom.NewHTTP(prom.HTTPOptions{
+		URL:            url,
+		HTTPConfigFile: g.httpConfigFile,
+		Timeout:        g.queryTimeout,
+		MaxRetries:     g.retries,
+		Concurrency:    g.concurrency,
+		Logger:         log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not set up Prometheus client: %w", err)
+	}
+	return h, nil
+}
