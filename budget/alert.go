@@ -1,0 +1,69 @@
+package budget
+
+import "time"
+
+// Severity is what a firing burn-rate alert asks for.
+type Severity string
+
+// Severities of burn-rate alerts.
+const (
+	Page   Severity = "page"
+	Ticket Severity = "ticket"
+)
+
+// AlertWindow is one multi-window burn-rate alert: it fires when the burn rate
+// over both Long and Short exceeds Factor.
+type AlertWindow struct {
+	Long     time.Duration
+	Short    time.Duration
+	Factor   float64
+	Severity Severity
+}
+
+// DefaultAlertWindows is the Google SRE Workbook's set: page at 14.4x over 1h
+// and 5m, page at 6x over 6h and 30m, ticket at 3x over 1d and 2h, ticket at 1x
+// over 3d and 6h.
+func DefaultAlertWindows() []AlertWindow {
+	return []AlertWindow{
+		{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: Page},
+		{Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 6, Severity: Page},
+		{Long: Day, Short: 2 * time.Hour, Factor: 3, Severity: Ticket},
+		{Long: 3 * Day, Short: 6 * time.Hour, Factor: 1, Severity: Ticket},
+	}
+}
+
+// BudgetSpent is the fraction of an SLO window's budget that burning at the
+// alert's factor for its long window spends: 14.4x over 1h spends 2% of 30 days.
+func (a AlertWindow) BudgetSpent(sloWindow time.Duration) float64 {
+	return a.Factor * float64(a.Long) / float64(sloWindow)
+}
+
+// Fires reports whether the alert fires given the burn rates over its long and
+// short windows: both must exceed the factor (strictly, as Prometheus's ">").
+func (a AlertWindow) Fires(longBurn, shortBurn float64) bool {
+	return longBurn > a.Factor && shortBurn > a.Factor
+}
+
+// Windows returns the distinct long and short windows of alerts, shortest first.
+func Windows(alerts []AlertWindow) []time.Duration {
+	seen := map[time.Duration]bool{}
+	var out []time.Duration
+	for _, a := range alerts {
+		for _, w := range []time.Duration{a.Short, a.Long} {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	sortDurations(out)
+	return out
+}
+
+func sortDurations(d []time.Duration) {
+	for i := 1; i < len(d); i++ {
+		for j := i; j > 0 && d[j] < d[j-1]; j-- {
+			d[j], d[j-1] = d[j-1], d[j]
+		}
+	}
+}
