@@ -1,0 +1,492 @@
+package slo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/nines-sre/nines/budget"
+)
+
+// LoadOptions tunes Load.
+type LoadOptions struct {
+	// CheckQuery, when set, checks the PromQL syntax of a query (with its
+	// {{.window}} placeholder filled in); package prom provides one.
+	CheckQuery func(query string) error
+}
+
+// Load reads spec files and directories (their *.yaml and *.yml files, not
+// recursively), validates everything, merges tier defaults into every SLO and
+// returns the catalog. On any problem it returns a *ValidationError that lists
+// every problem in every file, each with file, line and field.
+func Load(paths []string, opts LoadOptions) (*Catalog, error) {
+	files, err := specFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{opts: opts, cat: &Catalog{Tiers: map[string]Tier{}}}
+	type parsed struct {
+		c    *fileChecker
+		data []byte
+		kind string
+	}
+	var docs []parsed
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("could not read spec %q: %w", f, err)
+		}
+		c := &fileChecker{file: f}
+		var root yaml.Node
+		if err := yaml.Unmarshal(data, &root); err != nil {
+			c.addYAMLError(err)
+			l.problems = append(l.problems, c.problems...)
+			continue
+		}
+		c.root = &root
+		docs = append(docs, parsed{c: c, data: data, kind: fileKind(&root)})
+	}
+	// Tiers first: services refer to them.
+	for _, d := range docs {
+		if d.kind == "tiers" {
+			l.loadTiers(d.c, d.data)
+		}
+	}
+	for _, d := range docs {
+		switch d.kind {
+		case "tiers":
+		case "service":
+			l.loadService(d.c, d.data)
+		default:
+			d.c.addf(nil, "not a nines spec: expected a tiers file (with \"tiers:\") or a service file (with \"service:\")")
+			l.problems = append(l.problems, d.c.problems...)
+		}
+	}
+	if len(l.problems) > 0 {
+		sortProblems(l.problems)
+		return nil, &ValidationError{Problems: l.problems}
+	}
+	sort.Slice(l.cat.Services, func(i, j int) bool { return l.cat.Services[i].Name < l.cat.Services[j].Name })
+	return l.cat, nil
+}
+
+// specFiles expands directories into their YAML files, sorted.
+func specFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("spec path %q does not exist: give spec files or directories with --specs", p)
+			}
+			return nil, fmt.Errorf("could not read spec path %q: %w", p, err)
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("could not list spec directory %q: %w", p, err)
+		}
+		n := 0
+		for _, e := range entries {
+			ext := filepath.Ext(e.Name())
+			if e.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") {
+				out = append(out, filepath.Join(p, e.Name()))
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("spec directory %q holds no .yaml files", p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no spec files given: use --specs DIR or FILE")
+	}
+	return out, nil
+}
+
+// fileKind tells a tiers file from a service file by its top-level keys.
+func fileKind(root *yaml.Node) string {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch n.Content[i].Value {
+		case "tiers":
+			return "tiers"
+		case "service":
+			return "service"
+		}
+	}
+	return ""
+}
+
+type loader struct {
+	opts     LoadOptions
+	cat      *Catalog
+	problems []Problem
+	services map[string]string // name -> file
+}
+
+// decodeStrict decodes data into v rejecting unknown fields; problems go to c.
+func decodeStrict(c *fileChecker, data []byte, v any) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		c.addYAMLError(err)
+	}
+}
+
+func checkVersion(c *fileChecker, v string) {
+	switch v {
+	case SpecVersion:
+	case "":
+		c.addf(path{"version"}, "missing: add \"version: %s\" at the top of the file", SpecVersion)
+	default:
+		c.addf(path{"version"}, "unsupported version %q: this nines reads %q", v, SpecVersion)
+	}
+}
+
+func (l *loader) loadTiers(c *fileChecker, data []byte) {
+	var spec tiersFileSpec
+	decodeStrict(c, data, &spec)
+	checkVersion(c, spec.Version)
+	if len(spec.Tiers) == 0 {
+		c.addf(path{"tiers"}, "no tiers defined")
+	}
+	names := make([]string, 0, len(spec.Tiers))
+	for n := range spec.Tiers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ts := spec.Tiers[name]
+		p := path{"tiers", name}
+		if !ValidName(name) {
+			c.addf(p, "invalid tier name %q: use lower case letters, digits, '.', '_' and '-'", name)
+		}
+		if prev, dup := l.cat.Tiers[name]; dup {
+			c.addf(p, "tier %q is already defined in %s", name, prev.File)
+			continue
+		}
+		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn}
+		if ts.Objective != nil {
+			t.Objective = checkObjective(c, p.with("objective"), *ts.Objective)
+		}
+		t.Window = Window{Rolling: 30 * budget.Day, Location: time.UTC}
+		if ts.Window != "" || ts.Timezone != "" {
+			t.Window = checkWindow(c, p, ts.Window, ts.Timezone, t.Window)
+		}
+		if ts.NoData != "" {
+			t.NoData = checkNoData(c, p.with("no_data"), ts.NoData)
+		}
+		if ts.MinEvents != nil {
+			t.MinEvents = checkMinEvents(c, p.with("min_events"), *ts.MinEvents)
+		}
+		if ts.Alerts != nil {
+			t.Alerts = checkAlerts(c, p.with("alerts"), ts.Alerts)
+		}
+		l.cat.Tiers[name] = t
+	}
+	l.problems = append(l.problems, c.problems...)
+}
+
+func (l *loader) loadService(c *fileChecker, data []byte) {
+	var spec serviceFileSpec
+	decodeStrict(c, data, &spec)
+	checkVersion(c, spec.Version)
+	svc := Service{
+		Name:        spec.Service,
+		Tier:        spec.Tier,
+		Description: spec.Description,
+		Owner:       Owner{Team: spec.Owner.Team, Contact: spec.Owner.Contact},
+		Labels:      spec.Labels,
+		File:        c.file,
+	}
+	if l.services == nil {
+		l.services = map[string]string{}
+	}
+	switch {
+	case spec.Service == "":
+		c.addf(path{"service"}, "missing service name")
+	case !ValidName(spec.Service):
+		c.addf(path{"service"}, "invalid service name %q: use lower case letters, digits, '.', '_' and '-' (at most 64)", spec.Service)
+	case l.services[spec.Service] != "":
+		c.addf(path{"service"}, "service %q is already defined in %s", spec.Service, l.services[spec.Service])
+	default:
+		l.services[spec.Service] = c.file
+	}
+	for k := range spec.Labels {
+		if !labelNameRE.MatchString(k) {
+			c.addf(path{"labels", k}, "invalid label name %q", k)
+		}
+	}
+	tier, ok := l.cat.Tiers[spec.Tier]
+	switch {
+	case spec.Tier == "":
+		c.addf(path{"tier"}, "missing tier: name one of the tiers file's tiers (%s)", l.tierNames())
+	case !ok:
+		c.addf(path{"tier"}, "unknown tier %q: define it in a tiers file or use one of: %s", spec.Tier, l.tierNames())
+	}
+	if len(spec.SLOs) == 0 {
+		c.addf(path{"slos"}, "no SLOs defined")
+	}
+	seen := map[string]bool{}
+	for i, ss := range spec.SLOs {
+		p := path{"slos", i}
+		s := SLO{
+			Service:     spec.Service,
+			Tier:        spec.Tier,
+			Owner:       svc.Owner,
+			Name:        ss.Name,
+			Description: ss.Description,
+			Objective:   tier.Objective,
+			Window:      tier.Window,
+			NoData:      tier.NoData,
+			MinEvents:   tier.MinEvents,
+			Alerts:      tier.Alerts,
+			File:        c.file,
+			Line:        c.line(p),
+		}
+		switch {
+		case ss.Name == "":
+			c.addf(p.with("name"), "missing SLO name")
+		case !ValidName(ss.Name):
+			c.addf(p.with("name"), "invalid SLO name %q: use lower case letters, digits, '.', '_' and '-'", ss.Name)
+		case seen[ss.Name]:
+			c.addf(p.with("name"), "duplicate SLO name %q", ss.Name)
+		}
+		seen[ss.Name] = true
+		if ss.Objective != nil {
+			s.Objective = checkObjective(c, p.with("objective"), *ss.Objective)
+		} else if ok && s.Objective == 0 {
+			c.addf(p.with("objective"), "missing: tier %q sets no objective, so the SLO must (a percent such as 99.9)", spec.Tier)
+		}
+		if ss.Window != "" || ss.Timezone != "" {
+			s.Window = checkWindow(c, p, ss.Window, ss.Timezone, s.Window)
+		}
+		if ss.NoData != "" {
+			s.NoData = checkNoData(c, p.with("no_data"), ss.NoData)
+		}
+		if ss.MinEvents != nil {
+			s.MinEvents = checkMinEvents(c, p.with("min_events"), *ss.MinEvents)
+		}
+		if ss.Alerts != nil {
+			s.Alerts = checkAlerts(c, p.with("alerts"), ss.Alerts)
+		}
+		s.SLI = l.checkSLI(c, p.with("sli"), ss.SLI)
+		svc.SLOs = append(svc.SLOs, s)
+	}
+	l.problems = append(l.problems, c.problems...)
+	l.cat.Services = append(l.cat.Services, svc)
+}
+
+func (l *loader) tierNames() string {
+	if len(l.cat.Tiers) == 0 {
+		return "no tiers file was loaded: add one to --specs"
+	}
+	names := make([]string, 0, len(l.cat.Tiers))
+	for n := range l.cat.Tiers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func checkObjective(c *fileChecker, p path, v float64) float64 {
+	if math.IsNaN(v) || v <= 0 || v >= 100 {
+		c.addf(p, "must be a percent between 0 and 100, exclusive (such as 99.9), got %v", v)
+		return 0
+	}
+	// Round away the binary noise of v/100 (99.9/100 = 0.9990000000000001).
+	return math.Round(v*1e10) / 1e12
+}
+
+func checkWindow(c *fileChecker, p path, window, tz string, inherited Window) Window {
+	w := inherited
+	switch window {
+	case "":
+	case string(Month), string(Quarter):
+		w = Window{Calendar: Calendar(window), Location: time.UTC}
+	default:
+		d, err := model.ParseDuration(window)
+		if err != nil || d <= 0 {
+			c.addf(p.with("window"), "invalid window %q: use a duration such as 28d or 30d, or month or quarter", window)
+			return w
+		}
+		w = Window{Rolling: time.Duration(d), Location: time.UTC}
+	}
+	if tz != "" {
+		if w.Calendar == "" {
+			c.addf(p.with("timezone"), "a time zone applies to calendar windows (month, quarter) only")
+			return w
+		}
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			c.addf(p.with("timezone"), "unknown time zone %q: use an IANA name such as Europe/Berlin", tz)
+			return w
+		}
+		w.Location = loc
+	}
+	return w
+}
+
+func checkNoData(c *fileChecker, p path, v string) NoDataPolicy {
+	switch NoDataPolicy(v) {
+	case NoDataBlock, NoDataWarn, NoDataAllow:
+		return NoDataPolicy(v)
+	}
+	c.addf(p, "invalid no-data policy %q: use block, warn or allow", v)
+	return NoDataWarn
+}
+
+func checkMinEvents(c *fileChecker, p path, v float64) float64 {
+	if math.IsNaN(v) || v < 0 {
+		c.addf(p, "must be zero or more, got %v", v)
+		return 0
+	}
+	return v
+}
+
+func checkAlerts(c *fileChecker, p path, specs []alertSpec) []budget.AlertWindow {
+	out := make([]budget.AlertWindow, 0, len(specs))
+	for i, a := range specs {
+		ap := p.with(i)
+		long, errL := model.ParseDuration(a.Long)
+		if errL != nil || long <= 0 {
+			c.addf(ap.with("long"), "invalid long window %q: use a duration such as 1h", a.Long)
+		}
+		short, errS := model.ParseDuration(a.Short)
+		if errS != nil || short <= 0 {
+			c.addf(ap.with("short"), "invalid short window %q: use a duration such as 5m", a.Short)
+		}
+		if errL == nil && errS == nil && short >= long {
+			c.addf(ap.with("short"), "short window %s must be shorter than long window %s", a.Short, a.Long)
+		}
+		if !(a.Factor > 0) || math.IsInf(a.Factor, 0) {
+			c.addf(ap.with("factor"), "burn factor must be above 0, got %v", a.Factor)
+		}
+		sev := budget.Severity(a.Severity)
+		if sev != budget.Page && sev != budget.Ticket {
+			c.addf(ap.with("severity"), "invalid severity %q: use page or ticket", a.Severity)
+		}
+		out = append(out, budget.AlertWindow{Long: time.Duration(long), Short: time.Duration(short), Factor: a.Factor, Severity: sev})
+	}
+	if len(specs) == 0 {
+		c.addf(p, "empty list: omit alerts to use the SRE Workbook defaults")
+	}
+	return out
+}
+
+func (l *loader) checkSLI(c *fileChecker, p path, s sliSpec) SLI {
+	var kinds []string
+	if s.Events != nil {
+		kinds = append(kinds, "events")
+	}
+	if s.Latency != nil {
+		kinds = append(kinds, "latency")
+	}
+	if s.Probe != nil {
+		kinds = append(kinds, "probe")
+	}
+	if s.Raw != nil {
+		kinds = append(kinds, "raw")
+	}
+	if len(kinds) != 1 {
+		if len(kinds) == 0 {
+			c.addf(p, "missing SLI: give exactly one of events, latency, probe or raw")
+		} else {
+			c.addf(p, "give exactly one SLI kind, got %s", strings.Join(kinds, " and "))
+		}
+		return SLI{}
+	}
+	switch {
+	case s.Events != nil:
+		e := s.Events
+		ep := p.with("events")
+		switch {
+		case e.Good == "" && e.Bad == "":
+			c.addf(ep, "give a good or a bad query")
+		case e.Good != "" && e.Bad != "":
+			c.addf(ep.with("bad"), "give a good or a bad query, not both")
+		}
+		if e.Total == "" {
+			c.addf(ep.with("total"), "missing total query")
+		}
+		l.checkTemplate(c, ep.with("good"), e.Good)
+		l.checkTemplate(c, ep.with("bad"), e.Bad)
+		l.checkTemplate(c, ep.with("total"), e.Total)
+		return SLI{Kind: Events, Good: strings.TrimSpace(e.Good), Bad: strings.TrimSpace(e.Bad), Total: strings.TrimSpace(e.Total)}
+	case s.Latency != nil:
+		lp := p.with("latency")
+		checkMetric(c, lp, s.Latency.Metric, s.Latency.Labels)
+		if strings.HasSuffix(s.Latency.Metric, "_bucket") || strings.HasSuffix(s.Latency.Metric, "_count") {
+			c.addf(lp.with("metric"), "give the histogram's base name, without _bucket or _count")
+		}
+		if _, ok := s.Latency.Labels["le"]; ok {
+			c.addf(lp.with("labels", "le"), "le is set by threshold")
+		}
+		if !(s.Latency.Threshold > 0) || math.IsInf(s.Latency.Threshold, 0) {
+			c.addf(lp.with("threshold"), "must be a bucket bound above 0 (seconds for a duration histogram), got %v", s.Latency.Threshold)
+		}
+		return SLI{Kind: Latency, Metric: s.Latency.Metric, Labels: s.Latency.Labels, Threshold: s.Latency.Threshold}
+	case s.Probe != nil:
+		checkMetric(c, p.with("probe"), s.Probe.Metric, s.Probe.Labels)
+		return SLI{Kind: Probe, Metric: s.Probe.Metric, Labels: s.Probe.Labels}
+	default:
+		rp := p.with("raw", "error_ratio")
+		if s.Raw.ErrorRatio == "" {
+			c.addf(rp, "missing error ratio query")
+		}
+		l.checkTemplate(c, rp, s.Raw.ErrorRatio)
+		return SLI{Kind: Raw, ErrorRatio: strings.TrimSpace(s.Raw.ErrorRatio)}
+	}
+}
+
+func checkMetric(c *fileChecker, p path, metric string, labels map[string]string) {
+	switch {
+	case metric == "":
+		c.addf(p.with("metric"), "missing metric name")
+	case !metricNameRE.MatchString(metric):
+		c.addf(p.with("metric"), "invalid metric name %q", metric)
+	}
+	for k := range labels {
+		if !labelNameRE.MatchString(k) {
+			c.addf(p.with("labels", k), "invalid label name %q", k)
+		}
+	}
+}
+
+// checkTemplate checks that a query template has the window placeholder and
+// parses once filled in.
+func (l *loader) checkTemplate(c *fileChecker, p path, q string) {
+	if q == "" {
+		return
+	}
+	if !windowPlaceholderRE.MatchString(q) {
+		c.addf(p, "query has no {{.window}} placeholder: write the range as [{{.window}}] so each window gets its own range")
+		return
+	}
+	if l.opts.CheckQuery != nil {
+		filled := windowPlaceholderRE.ReplaceAllLiteralString(q, "5m")
+		if err := l.opts.CheckQuery(filled); err != nil {
+			c.addf(p, "invalid PromQL: %v", err)
+		}
+	}
+}

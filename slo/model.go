@@ -1,0 +1,145 @@
+package slo
+
+import (
+	"time"
+
+	"github.com/nines-sre/nines/budget"
+)
+
+// Catalog is everything the specs declare: tiers and services.
+type Catalog struct {
+	Tiers    map[string]Tier
+	Services []Service
+}
+
+// Tier holds the defaults a service of the tier inherits.
+type Tier struct {
+	Name        string
+	Description string
+	Objective   float64 // ratio, 0.999
+	Window      Window
+	NoData      NoDataPolicy
+	MinEvents   float64
+	Alerts      []budget.AlertWindow
+	File        string
+}
+
+// Service is one service and its SLOs.
+type Service struct {
+	Name        string
+	Tier        string
+	Description string
+	Owner       Owner
+	Labels      map[string]string
+	SLOs        []SLO
+	File        string
+}
+
+// Owner is who answers for a service.
+type Owner struct {
+	Team    string
+	Contact string
+}
+
+// String is "team (contact)", or whichever is set.
+func (o Owner) String() string {
+	switch {
+	case o.Team != "" && o.Contact != "":
+		return o.Team + " (" + o.Contact + ")"
+	case o.Team != "":
+		return o.Team
+	default:
+		return o.Contact
+	}
+}
+
+// NoDataPolicy says what a missing measurement means for a deploy.
+type NoDataPolicy string
+
+// No-data policies.
+const (
+	NoDataBlock NoDataPolicy = "block"
+	NoDataWarn  NoDataPolicy = "warn"
+	NoDataAllow NoDataPolicy = "allow"
+)
+
+// SLO is one objective of a service, with the tier's defaults merged in.
+type SLO struct {
+	Service     string
+	Tier        string
+	Owner       Owner
+	Name        string
+	Description string
+	Objective   float64 // ratio, 0.999
+	Window      Window
+	NoData      NoDataPolicy
+	MinEvents   float64
+	Alerts      []budget.AlertWindow
+	SLI         SLI
+	File        string
+	Line        int
+}
+
+// ID is "service/slo".
+func (s SLO) ID() string { return s.Service + "/" + s.Name }
+
+// Calendar names a calendar SLO window.
+type Calendar string
+
+// Calendar windows.
+const (
+	Month   Calendar = "month"
+	Quarter Calendar = "quarter"
+)
+
+// Window is an SLO window: rolling (a duration) or calendar (month or quarter
+// in a time zone).
+type Window struct {
+	Rolling  time.Duration
+	Calendar Calendar
+	Location *time.Location
+}
+
+// String is "30d", "month (Europe/Berlin)" or "quarter (UTC)".
+func (w Window) String() string {
+	if w.Calendar == "" {
+		return formatDuration(w.Rolling)
+	}
+	return string(w.Calendar) + " (" + w.Location.String() + ")"
+}
+
+// Bounds is the window that ends at at: for a rolling window [at-length, at];
+// for a calendar window the period containing at, from its start, with the
+// length of the whole period.
+func (w Window) Bounds(at time.Time) (start time.Time, length time.Duration) {
+	if w.Calendar == "" {
+		return at.Add(-w.Rolling), w.Rolling
+	}
+	p := CalendarPeriod(w.Calendar, at, w.Location)
+	return p.Start, p.End.Sub(p.Start)
+}
+
+// SLIKind is the kind of an SLI.
+type SLIKind string
+
+// SLI kinds.
+const (
+	Events  SLIKind = "events"
+	Latency SLIKind = "latency"
+	Probe   SLIKind = "probe"
+	Raw     SLIKind = "raw"
+)
+
+// SLI is how an SLO is measured. Query templates carry the {{.window}}
+// placeholder.
+type SLI struct {
+	Kind SLIKind
+	// Events: exactly one of Good and Bad, and Total.
+	Good, Bad, Total string
+	// Latency and probe: a metric and equality label matchers.
+	Metric    string
+	Labels    map[string]string
+	Threshold float64
+	// Raw: a query returning the error ratio.
+	ErrorRatio string
+}

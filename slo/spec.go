@@ -1,0 +1,84 @@
+package slo
+
+// The versioned spec, as written in YAML. It is decoded strictly and mapped into
+// the tag-free model in model.go; nothing outside this package sees it.
+
+// SpecVersion is the only spec version this build reads.
+const SpecVersion = "nines/v1"
+
+type tiersFileSpec struct {
+	Version string              `yaml:"version"`
+	Tiers   map[string]tierSpec `yaml:"tiers"`
+}
+
+type tierSpec struct {
+	Description string      `yaml:"description"`
+	Objective   *float64    `yaml:"objective"`
+	Window      string      `yaml:"window"`
+	Timezone    string      `yaml:"timezone"`
+	NoData      string      `yaml:"no_data"`
+	MinEvents   *float64    `yaml:"min_events"`
+	Alerts      []alertSpec `yaml:"alerts"`
+}
+
+type alertSpec struct {
+	Long     string  `yaml:"long"`
+	Short    string  `yaml:"short"`
+	Factor   float64 `yaml:"factor"`
+	Severity string  `yaml:"severity"`
+}
+
+type serviceFileSpec struct {
+	Version     string            `yaml:"version"`
+	Service     string            `yaml:"service"`
+	Tier        string            `yaml:"tier"`
+	Description string            `yaml:"description"`
+	Owner       ownerSpec         `yaml:"owner"`
+	Labels      map[string]string `yaml:"labels"`
+	SLOs        []sloSpec         `yaml:"slos"`
+}
+
+type ownerSpec struct {
+	Team    string `yaml:"team"`
+	Contact string `yaml:"contact"`
+}
+
+type sloSpec struct {
+	Name        string      `yaml:"name"`
+	Description string      `yaml:"description"`
+	Objective   *float64    `yaml:"objective"`
+	Window      string      `yaml:"window"`
+	Timezone    string      `yaml:"timezone"`
+	NoData      string      `yaml:"no_data"`
+	MinEvents   *float64    `yaml:"min_events"`
+	Alerts      []alertSpec `yaml:"alerts"`
+	SLI         sliSpec     `yaml:"sli"`
+}
+
+type sliSpec struct {
+	Events  *eventsSpec  `yaml:"events"`
+	Latency *latencySpec `yaml:"latency"`
+	Probe   *probeSpec   `yaml:"probe"`
+	Raw     *rawSpec     `yaml:"raw"`
+}
+
+type eventsSpec struct {
+	Good  string `yaml:"good"`
+	Bad   string `yaml:"bad"`
+	Total string `yaml:"total"`
+}
+
+type latencySpec struct {
+	Metric    string            `yaml:"metric"`
+	Labels    map[string]string `yaml:"labels"`
+	Threshold float64           `yaml:"threshold"`
+}
+
+type probeSpec struct {
+	Metric string            `yaml:"metric"`
+	Labels map[string]string `yaml:"labels"`
+}
+
+type rawSpec struct {
+	ErrorRatio string `yaml:"error_ratio"`
+}
