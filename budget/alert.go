@@ -1,6 +1,9 @@
 package budget
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Severity is what a firing burn-rate alert asks for.
 type Severity string
@@ -40,8 +43,23 @@ func (a AlertWindow) BudgetSpent(sloWindow time.Duration) float64 {
 
 // Fires reports whether the alert fires given the burn rates over its long and
 // short windows: both must exceed the factor (strictly, as Prometheus's ">").
+// A burn rate within float64 noise of the factor does not exceed it.
 func (a AlertWindow) Fires(longBurn, shortBurn float64) bool {
-	return longBurn > a.Factor && shortBurn > a.Factor
+	return exceeds(longBurn, a.Factor) && exceeds(shortBurn, a.Factor)
+}
+
+// burnSlack is the relative margin by which a burn rate must pass a threshold
+// to exceed it. Objectives are decimal percents that float64 cannot hold
+// exactly: 99.9/100 is 0.9990000000000001, so 1 - objective is
+// 0.000999999999999889 and an error ratio of exactly 0.1% burns at
+// 1.0000000000001x. Without the margin, an error ratio exactly at a threshold
+// would fire for some objectives and not for others. 1e-9 is far above that
+// noise (about 1e-13) and far below any difference that matters.
+const burnSlack = 1e-9
+
+// exceeds reports whether burn is strictly above threshold, beyond float64 noise.
+func exceeds(burn, threshold float64) bool {
+	return burn > threshold && burn-threshold > burnSlack*math.Abs(threshold)
 }
 
 // Windows returns the distinct long and short windows of alerts, shortest first.

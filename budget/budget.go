@@ -19,7 +19,8 @@ func TimeToExhaustion(left float64, window time.Duration, burnRate float64) (d t
 		return 0, false
 	}
 	v := left * float64(window) / burnRate
-	if v > math.MaxInt64 {
+	// float64(math.MaxInt64) is 2^63, one past the largest Duration.
+	if v >= math.MaxInt64 {
 		return 0, false
 	}
 	return time.Duration(v), true
@@ -206,7 +207,7 @@ func (s Status) Condition() Condition {
 			degraded = true
 		}
 	}
-	if len(s.Windows) > 0 && !s.Windows[0].NoData && s.Windows[0].BurnRate > 1 {
+	if len(s.Windows) > 0 && !s.Windows[0].NoData && exceeds(s.Windows[0].BurnRate, 1) {
 		degraded = true
 	}
 	if degraded {
