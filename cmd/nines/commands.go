@@ -4,5 +4,8 @@ import "github.com/spf13/cobra"
 
 // commands lists the subcommands of nines. One command, one file.
 func commands(g *globalOptions, s *streams) []*cobra.Command {
-	return []*cobra.Command{}
+	return []*cobra.Command{
+		newBurnCmd(g, s, nil),
+		newStatusCmd(g, s, nil),
+		newValidateCmd(g, s, nil)}
 }

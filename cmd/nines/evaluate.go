@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nines-sre/nines/prom"
+	"github.com/nines-sre/nines/report"
+	"github.com/nines-sre/nines/slo"
+)
+
+// selection picks SLOs out of the catalog.
+type selection struct {
+	services []string
+	tiers    []string
+	slos     []string
+}
+
+func (sel *selection) addFlags(c *cobra.Command) {
+	c.Flags().StringSliceVar(&sel.services, "service", nil, "only these services (repeat or comma-separate)")
+	c.Flags().StringSliceVar(&sel.tiers, "tier", nil, "only services of these tiers")
+}
+
+// loadCatalog loads and validates the specs, checking PromQL syntax.
+func loadCatalog(g *globalOptions) (*slo.Catalog, error) {
+	cat, err := slo.Load(g.specs, slo.LoadOptions{CheckQuery: prom.CheckQuery})
+	if err != nil {
+		return nil, fmt.Errorf("could not load specs: %w", err)
+	}
+	return cat, nil
+}
+
+// pick returns the selected SLOs, or an error naming what is unknown.
+func (sel *selection) pick(cat *slo.Catalog) ([]slo.SLO, error) {
+	known := map[string]bool{}
+	for _, s := range cat.Services {
+		known[s.Name] = true
+	}
+	for _, name := range sel.services {
+		if !known[name] {
+			names := make([]string, 0, len(known))
+			for n := range known {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, usageErrorf("unknown service %q: the specs define %s", name, strings.Join(names, ", "))
+		}
+	}
+	for _, t := range sel.tiers {
+		if _, ok := cat.Tiers[t]; !ok {
+			return nil, usageErrorf("unknown tier %q", t)
+		}
+	}
+	var out []slo.SLO
+	for _, svc := range cat.Services {
+		if len(sel.services) > 0 && !slices.Contains(sel.services, svc.Name) {
+			continue
+		}
+		if len(sel.tiers) > 0 && !slices.Contains(sel.tiers, svc.Tier) {
+			continue
+		}
+		for _, s := range svc.SLOs {
+			if len(sel.slos) > 0 && !slices.Contains(sel.slos, s.Name) {
+				continue
+			}
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usageErrorf("no SLO matches the selection")
+	}
+	return out, nil
+}
+
+// evalRequest is what evaluateSLOs needs.
+type evalRequest struct {
+	g      *globalOptions
+	s      *streams
+	sel    *selection
+	period string
+	tz     string
+	now    func() time.Time
+}
+
+// evalResult is the evaluation plus what describes it.
+type evalResult struct {
+	at     time.Time
+	source string
+	evals  []slo.Evaluation
+	log    *slog.Logger
+}
+
+// evaluateSLOs loads the specs, opens the source and evaluates the selected SLOs.
+func evaluateSLOs(ctx context.Context, r evalRequest) (*evalResult, error) {
+	log, err := r.g.logger(r.s)
+	if err != nil {
+		return nil, err
+	}
+	now := r.now
+	if now == nil {
+		now = time.Now
+	}
+	at, err := r.g.evalTime(now)
+	if err != nil {
+		return nil, err
+	}
+	var period *slo.Period
+	if r.period != "" {
+		loc, err := time.LoadLocation(r.tz)
+		if err != nil {
+			return nil, usageErrorf("unknown --timezone %q: use an IANA name such as Europe/Berlin", r.tz)
+		}
+		p, err := slo.ParsePeriod(r.period, at, loc)
+		if err != nil {
+			return nil, &usageError{err: err}
+		}
+		period = &p
+	}
+	cat, err := loadCatalog(r.g)
+	if err != nil {
+		return nil, err
+	}
+	slos, err := r.sel.pick(cat)
+	if err != nil {
+		return nil, err
+	}
+	src, err := r.g.openSource(ctx, r.s, log)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	evals := slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at, Period: period})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluation interrupted: %w", err)
+	}
+	return &evalResult{at: at, source: src.String(), evals: evals, log: log}, nil
+}
+
+// statuses converts evaluations for rendering and prints their warnings on
+// stderr, once each.
+func (r *evalResult) statuses(errOut io.Writer) []report.SLOStatus {
+	out := make([]report.SLOStatus, len(r.evals))
+	seen := map[string]bool{}
+	for i, e := range r.evals {
+		out[i] = report.NewSLOStatus(e)
+		for _, w := range e.Warnings {
+			if !seen[w] {
+				seen[w] = true
+				fmt.Fprintf(errOut, "warning: %s\n", w)
+			}
+		}
+	}
+	return out
+}
+
+// allFailed reports whether the source failed for every SLO: then a table of
+// errors says nothing the error does not.
+func (r *evalResult) allFailed() error {
+	for _, e := range r.evals {
+		if e.Err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("could not evaluate any of %d SLOs: %w", len(r.evals), errors.Unwrap(r.evals[0].Err))
+}
+
+// sourceErrors joins the source failures of the evaluations.
+func (r *evalResult) sourceErrors() error {
+	var errs []error
+	for _, e := range r.evals {
+		if e.Err != nil {
+			errs = append(errs, e.Err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	if len(errs) > 3 {
+		errs = append(errs[:3], fmt.Errorf("and %d more", len(errs)-3))
+	}
+	return errors.Join(errs...)
+}

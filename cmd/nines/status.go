@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nines-sre/nines/report"
+)
+
+type statusOptions struct {
+	g      *globalOptions
+	s      *streams
+	sel    selection
+	output string
+	format report.Format
+	now    func() time.Time
+}
+
+func newStatusCmd(g *globalOptions, s *streams, runF func(*statusOptions) error) *cobra.Command {
+	opts := &statusOptions{g: g, s: s}
+	c := &cobra.Command{
+		Use:   "status",
+		Short: "Each service as a status page would show it",
+		Long: `Show each service as operational, degraded or outage, the way a status page
+would, from its SLOs' burn rates at one time (--at, default now):
+
+  outage       a page-severity burn-rate alert fires on one of its SLOs
+  degraded     a ticket alert fires, or the shortest window burns faster than 1x
+  operational  neither
+  no data      an SLO has no data (never counted as operational)
+  error        the source could not be read for an SLO
+
+A service takes the worst condition of its SLOs.
+
+-o json prints {"at", "source", "services": [{"service", "tier", "owner",
+"status", "slos": [...]}]} with the SLOs in the form of burn -o json.`,
+		Example: `  nines status --source specs/demo/metrics.om.gz --at 2026-10-14T12:00:00Z
+  nines status --prometheus.url http://prometheus:9090 --tier critical -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			f, err := report.ParseFormat(opts.output, report.Table, report.JSON, report.CSV, report.Markdown)
+			if err != nil {
+				return &usageError{err: err}
+			}
+			opts.format = f
+			if runF != nil {
+				return runF(opts)
+			}
+			return runStatus(c, opts)
+		},
+	}
+	opts.sel.addFlags(c)
+	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, json, csv or markdown")
+	return c
+}
+
+func runStatus(c *cobra.Command, opts *statusOptions) error {
+	res, err := evaluateSLOs(c.Context(), evalRequest{g: opts.g, s: opts.s, sel: &opts.sel, now: opts.now})
+	if err != nil {
+		return err
+	}
+	if err := res.allFailed(); err != nil {
+		return err
+	}
+	svcs := report.Services(res.statuses(opts.s.ErrOut))
+	switch opts.format {
+	case report.JSON:
+		enc := json.NewEncoder(opts.s.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report.StatusReport{At: res.at.UTC(), Source: res.source, Services: svcs}); err != nil {
+			return fmt.Errorf("could not write JSON: %w", err)
+		}
+	default:
+		if err := report.Write(opts.s.Out, opts.format, report.StatusGrid(svcs)); err != nil {
+			return err
+		}
+	}
+	return res.sourceErrors()
+}

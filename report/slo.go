@@ -1,0 +1,190 @@
+package report
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/slo"
+)
+
+// SLOStatus is the stable JSON form of one evaluated SLO (burn -o json).
+// Ratios are in [0, 1]; a null number means "no data", never 100%.
+type SLOStatus struct {
+	Service     string    `json:"service"`
+	SLO         string    `json:"slo"`
+	Tier        string    `json:"tier"`
+	Owner       Owner     `json:"owner"`
+	Kind        string    `json:"sli_kind"`
+	Objective   float64   `json:"objective"`
+	Window      string    `json:"window"`
+	Period      string    `json:"period,omitempty"`
+	WindowStart time.Time `json:"window_start"`
+	At          time.Time `json:"at"`
+	// DataState is ok, no_data, insufficient_data or error.
+	DataState string `json:"data_state"`
+	Reason    string `json:"reason,omitempty"`
+
+	Good         *float64 `json:"good_events"`
+	Total        *float64 `json:"total_events"`
+	ErrorRatio   *float64 `json:"error_ratio"`
+	Availability *float64 `json:"availability"`
+	Nines        *float64 `json:"nines"`
+
+	BudgetUsed        *float64 `json:"budget_used"`
+	BudgetLeft        *float64 `json:"budget_left"`
+	BudgetLeftMinutes *float64 `json:"budget_left_minutes"`
+	BudgetLeftEvents  *float64 `json:"budget_left_events"`
+
+	BurnRates []BurnRate `json:"burn_rates"`
+	Alerts    []Alert    `json:"alerts"`
+
+	TimeToExhaustionSeconds *float64 `json:"time_to_exhaustion_seconds"`
+	// Condition is operational, degraded, outage, no_data or error.
+	Condition string   `json:"condition"`
+	Warnings  []string `json:"warnings,omitempty"`
+	Error     string   `json:"error,omitempty"`
+}
+
+// Owner is who answers for a service.
+type Owner struct {
+	Team    string `json:"team,omitempty"`
+	Contact string `json:"contact,omitempty"`
+}
+
+// BurnRate is the burn over one alert window.
+type BurnRate struct {
+	Window     string   `json:"window"`
+	Seconds    float64  `json:"seconds"`
+	ErrorRatio *float64 `json:"error_ratio"`
+	BurnRate   *float64 `json:"burn_rate"`
+	DataState  string   `json:"data_state"`
+}
+
+// Alert is one multi-window burn-rate alert.
+type Alert struct {
+	Severity string  `json:"severity"`
+	Long     string  `json:"long_window"`
+	Short    string  `json:"short_window"`
+	Factor   float64 `json:"factor"`
+	Firing   bool    `json:"firing"`
+	NoData   bool    `json:"no_data,omitempty"`
+}
+
+// num returns a pointer to v, or nil when v is NaN or infinite: those never
+// reach a user as a number.
+func num(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// Condition values beyond budget's: the SLO could not be judged.
+const (
+	ConditionNoData = "no_data"
+	ConditionError  = "error"
+)
+
+// NewSLOStatus converts an evaluation into its JSON form.
+func NewSLOStatus(e slo.Evaluation) SLOStatus {
+	s := SLOStatus{
+		Service:     e.SLO.Service,
+		SLO:         e.SLO.Name,
+		Tier:        e.SLO.Tier,
+		Owner:       Owner{Team: e.SLO.Owner.Team, Contact: e.SLO.Owner.Contact},
+		Kind:        string(e.SLO.SLI.Kind),
+		Objective:   e.SLO.Objective,
+		Window:      e.SLO.Window.String(),
+		Period:      e.Period,
+		WindowStart: e.Start.UTC(),
+		At:          e.At.UTC(),
+		DataState:   string(e.SLI.State),
+		Reason:      e.SLI.Reason,
+		Warnings:    e.Warnings,
+		BurnRates:   []BurnRate{},
+		Alerts:      []Alert{},
+	}
+	if e.Err != nil {
+		s.DataState, s.Condition, s.Error = ConditionError, ConditionError, e.Err.Error()
+		s.Reason = ""
+		return s
+	}
+	for _, b := range e.Burn {
+		br := BurnRate{Window: slo.PromQLDuration(b.Window), Seconds: b.Window.Seconds(), DataState: string(b.State)}
+		if b.State == slo.DataOK {
+			br.ErrorRatio = num(b.ErrorRatio)
+			br.BurnRate = num(budget.BurnRate(b.ErrorRatio, e.SLO.Objective))
+		}
+		s.BurnRates = append(s.BurnRates, br)
+	}
+	if e.SLI.State == slo.DataOK && e.SLI.Events {
+		s.Good, s.Total = num(e.SLI.Good), num(e.SLI.Total)
+	}
+	if e.SLI.State != slo.DataOK {
+		s.Condition = ConditionNoData
+		for _, a := range e.SLO.Alerts {
+			s.Alerts = append(s.Alerts, newAlert(budget.AlertState{AlertWindow: a, NoData: true}))
+		}
+		return s
+	}
+	st := e.Status
+	s.ErrorRatio = num(st.ErrorRatio)
+	s.Availability = num(st.Availability)
+	s.Nines = num(st.Nines)
+	s.BudgetUsed = num(st.BudgetUsed)
+	s.BudgetLeft = num(st.BudgetLeft)
+	s.BudgetLeftMinutes = num(st.BudgetLeftMinutes)
+	if st.HasEvents {
+		s.BudgetLeftEvents = num(st.BudgetLeftEvents)
+	}
+	for _, a := range st.Alerts {
+		s.Alerts = append(s.Alerts, newAlert(a))
+	}
+	if st.HasExhaustion {
+		s.TimeToExhaustionSeconds = num(st.TimeToExhaustion.Seconds())
+	}
+	s.Condition = string(st.Condition())
+	return s
+}
+
+func newAlert(a budget.AlertState) Alert {
+	return Alert{
+		Severity: string(a.Severity),
+		Long:     slo.PromQLDuration(a.Long),
+		Short:    slo.PromQLDuration(a.Short),
+		Factor:   a.Factor,
+		Firing:   a.Firing,
+		NoData:   a.NoData,
+	}
+}
+
+// Firing lists the firing alerts as "page 1h/5m 14.4x", pages first.
+func (s SLOStatus) Firing() []string {
+	var out []string
+	for _, sev := range []string{string(budget.Page), string(budget.Ticket)} {
+		for _, a := range s.Alerts {
+			if a.Firing && a.Severity == sev {
+				out = append(out, a.Severity+" "+a.Long+"/"+a.Short+" "+Float(a.Factor, -1)+"x")
+			}
+		}
+	}
+	return out
+}
+
+// burnWindows is the union of the burn windows of statuses, shortest first.
+func burnWindows(ss []SLOStatus) []BurnRate {
+	seen := map[string]BurnRate{}
+	for _, s := range ss {
+		for _, b := range s.BurnRates {
+			seen[b.Window] = b
+		}
+	}
+	out := make([]BurnRate, 0, len(seen))
+	for _, b := range seen {
+		out = append(out, b)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seconds < out[j].Seconds })
+	return out
+}

@@ -1,0 +1,75 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ServiceStatus is one service as a status page shows it (status -o json).
+type ServiceStatus struct {
+	Service string `json:"service"`
+	Tier    string `json:"tier"`
+	Owner   Owner  `json:"owner"`
+	// Status is operational, degraded, outage, no_data or error: the worst of
+	// its SLOs' conditions.
+	Status string      `json:"status"`
+	SLOs   []SLOStatus `json:"slos"`
+}
+
+// StatusReport is the JSON document of `nines status -o json`.
+type StatusReport struct {
+	At       time.Time       `json:"at"`
+	Source   string          `json:"source"`
+	Services []ServiceStatus `json:"services"`
+}
+
+// conditionRank orders conditions from worst to best.
+var conditionRank = map[string]int{"outage": 0, "degraded": 1, ConditionError: 2, ConditionNoData: 3, "operational": 4}
+
+// Services groups SLO statuses by service, in the order they come.
+func Services(ss []SLOStatus) []ServiceStatus {
+	var out []ServiceStatus
+	idx := map[string]int{}
+	for _, s := range ss {
+		i, ok := idx[s.Service]
+		if !ok {
+			i = len(out)
+			idx[s.Service] = i
+			out = append(out, ServiceStatus{Service: s.Service, Tier: s.Tier, Owner: s.Owner, Status: "operational"})
+		}
+		out[i].SLOs = append(out[i].SLOs, s)
+		if conditionRank[s.Condition] < conditionRank[out[i].Status] {
+			out[i].Status = s.Condition
+		}
+	}
+	return out
+}
+
+// StatusGrid is the status table: a row per service.
+func StatusGrid(svcs []ServiceStatus) Grid {
+	g := Grid{Header: []string{"SERVICE", "TIER", "STATUS", "DETAIL", "OWNER"}}
+	for _, s := range svcs {
+		var detail []string
+		slos := append([]SLOStatus(nil), s.SLOs...)
+		sort.SliceStable(slos, func(i, j int) bool { return conditionRank[slos[i].Condition] < conditionRank[slos[j].Condition] })
+		for _, x := range slos {
+			if x.Condition == "operational" {
+				continue
+			}
+			d := x.SLO + " " + strings.ReplaceAll(x.Condition, "_", " ")
+			if f := x.Firing(); len(f) > 0 {
+				d += " (" + f[0] + ")"
+			} else if x.Condition == "degraded" && len(x.BurnRates) > 0 && x.BurnRates[0].BurnRate != nil {
+				d += fmt.Sprintf(" (burning %sx over %s)", Float(*x.BurnRates[0].BurnRate, 1), x.BurnRates[0].Window)
+			}
+			detail = append(detail, d)
+		}
+		if len(detail) == 0 {
+			detail = []string{fmt.Sprintf("%d SLOs within budget", len(s.SLOs))}
+		}
+		g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), strings.Join(detail, "; "), ownerLabel(s.Owner)})
+	}
+	return g
+}
