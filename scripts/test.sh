@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: gofmt, go vet and the tests, with a real
+# Prometheus, promtool and Pushgateway (installed from Debian if missing).
+#
+# Usage: scripts/test.sh [go test flags] [packages]
+#   scripts/test.sh                      # all packages (./...)
+#   scripts/test.sh -run TestGate ./gate/
+#   scripts/test.sh -v ./internal/promtest/
+# Arguments are passed to `go test` unchanged. ./... is added only when no
+# argument names a package; a package argument is one starting with "./",
+# "../" or "github.com/nines-sre/nines", or ".". (So pass flag values with
+# "=", e.g. -coverprofile=c.out, not as a separate "./c.out".)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+sudo=""
+if [[ "$(id -u)" -ne 0 ]]; then
+	sudo="sudo"
+fi
+
+# install_prometheus installs Debian's prometheus (with promtool) and
+# prometheus-pushgateway, then stops the services the packages may have
+# started: the tests run their own processes on free ports.
+install_prometheus() {
+	echo "test.sh: installing prometheus and prometheus-pushgateway from Debian" >&2
+	$sudo apt-get update
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		prometheus prometheus-pushgateway
+	local svc
+	for svc in prometheus prometheus-pushgateway; do
+		if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+			$sudo systemctl stop "$svc" || true
+		elif [[ -x "/etc/init.d/$svc" ]]; then
+			$sudo "/etc/init.d/$svc" stop || true
+		fi
+	done
+}
+
+for tool in prometheus promtool prometheus-pushgateway; do
+	if ! command -v "$tool" >/dev/null; then
+		install_prometheus
+		break
+	fi
+done
+
+unformatted="$(gofmt -l .)"
+if [[ -n "$unformatted" ]]; then
+	echo "test.sh: these files are not gofmt-formatted (run gofmt -w):" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+
+go vet ./...
+
+args=("$@")
+has_package=false
+for arg in "$@"; do
+	case "$arg" in
+	. | ./* | ../* | github.com/nines-sre/nines*) has_package=true ;;
+	esac
+done
+if [[ "$has_package" == false ]]; then
+	args+=(./...)
+fi
+
+NINES_REQUIRE_PROMETHEUS=1 exec go test -count=1 -timeout 15m "${args[@]}"
