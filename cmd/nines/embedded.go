@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
+
+	"github.com/nines-sre/nines/prom"
 )
 
-// openEmbedded loads an OpenMetrics file into the embedded PromQL engine.
+// openEmbedded loads an OpenMetrics file (plain or gzip) into the embedded
+// PromQL engine. The caller closes it, which removes its temporary files.
 func openEmbedded(ctx context.Context, path string, log *slog.Logger) (source, error) {
-	return nil, errors.New("--source is not available yet")
+	e, err := prom.OpenFile(ctx, path, prom.EmbeddedOptions{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }

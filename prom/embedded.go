@@ -1,0 +1,562 @@
+package prom
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/textparse"
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/storage"
+	"github.com/prometheus/prometheus/tsdb"
+	"github.com/prometheus/prometheus/util/annotations"
+
+	"github.com/nines-sre/nines/slo"
+)
+
+// Defaults of EmbeddedOptions, the same as a Prometheus server's.
+const (
+	DefaultLookbackDelta = 5 * time.Minute
+	DefaultMaxSamples    = 50_000_000
+	DefaultQueryTimeout  = 2 * time.Minute
+)
+
+// headChunkRange is the chunk range of the in-memory head, in milliseconds.
+//
+// A tsdb.Head only accepts an in-order sample at or after
+// MaxTime - ChunkRange/2, where MaxTime is the newest sample of any series
+// appended so far. An OpenMetrics file holds one series after another, each
+// spanning the whole file (months), so with the default range (2h) every
+// series after the first would be rejected as out of bounds. There are three
+// ways around it: re-sort the whole file by time before appending (a second
+// copy of every sample in memory), enable the out-of-order window (slower
+// appends and queries through the OOO head, and it would accept unsorted
+// input), or widen the chunk range so that the bound never bites. We do the
+// last: the file is appended in one streaming pass, each series must still be
+// in time order (we check that ourselves, with the line number), and the
+// chunk range only matters otherwise for compaction, which a bare Head never
+// runs. Head chunks are still cut at about 120 samples, as in Prometheus:
+// the cut point is predicted from the sample rate, capped by this range.
+const headChunkRange = int64(1) << 62 // ≈146 million years
+
+// commitEvery is the number of samples appended before a commit, as promtool's
+// backfill does, to bound the memory of a pending batch.
+const commitEvery = 50_000
+
+// EmbeddedOptions configures the embedded engine. The zero value is usable.
+type EmbeddedOptions struct {
+	// Logger receives load statistics and engine logs; nil discards them.
+	Logger *slog.Logger
+	// LookbackDelta is how far back an instant selector looks for a sample;
+	// zero means DefaultLookbackDelta (5m, as Prometheus).
+	LookbackDelta time.Duration
+	// MaxSamples bounds the samples one query may hold in memory; zero means
+	// DefaultMaxSamples (50 million, as Prometheus).
+	MaxSamples int
+	// Timeout bounds each query; zero means DefaultQueryTimeout (2m, as
+	// Prometheus).
+	Timeout time.Duration
+	// TempDir is where the head's chunk directory is created; empty means
+	// os.TempDir(). It is removed by Close.
+	TempDir string
+}
+
+// Embedded answers PromQL queries with the Prometheus engine over the samples
+// of an OpenMetrics file held in an in-memory TSDB head. It satisfies
+// slo.Querier and slo.RangeQuerier and is safe for concurrent queries.
+type Embedded struct {
+	path   string
+	dir    string
+	head   *tsdb.Head
+	engine *promql.Engine
+	opts   promql.QueryOpts
+	log    *slog.Logger
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var (
+	_ slo.Querier      = (*Embedded)(nil)
+	_ slo.RangeQuerier = (*Embedded)(nil)
+)
+
+// LoadError is a malformed input file: the file, the 1-based line and what is
+// wrong with it.
+type LoadError struct {
+	File string
+	Line int
+	Err  error
+}
+
+// Error implements error.
+func (e *LoadError) Error() string {
+	return fmt.Sprintf("could not load OpenMetrics file %q: line %d: %v", e.File, e.Line, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// OpenFile loads the OpenMetrics text file at path, plain or gzip-compressed
+// (told apart by its first bytes, not its name), into an in-memory TSDB head
+// and returns an engine over it. Every sample needs a timestamp and the samples
+// of each series must be in increasing time order; a malformed file is a
+// *LoadError naming the line. The caller must Close the result; on error
+// nothing is left behind.
+func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded, err error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.LookbackDelta == 0 {
+		o.LookbackDelta = DefaultLookbackDelta
+	}
+	if o.MaxSamples == 0 {
+		o.MaxSamples = DefaultMaxSamples
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultQueryTimeout
+	}
+	if o.LookbackDelta < 0 || o.MaxSamples < 0 || o.Timeout < 0 {
+		return nil, errors.New("could not open embedded source: lookback delta, max samples and timeout must not be negative")
+	}
+
+	start := time.Now()
+	input, err := readMaybeGzip(path)
+	if err != nil {
+		return nil, err
+	}
+
+	dir, err := os.MkdirTemp(o.TempDir, "nines-embedded-")
+	if err != nil {
+		return nil, fmt.Errorf("could not create the embedded engine's temporary directory: %w", err)
+	}
+	e := &Embedded{path: path, dir: dir, log: log}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, e.Close())
+		}
+	}()
+
+	hopts := tsdb.DefaultHeadOptions()
+	hopts.ChunkDirRoot = dir
+	hopts.ChunkRange = headChunkRange
+	hopts.IsolationDisabled = true // nothing is appended once queries start
+	e.head, err = tsdb.NewHead(nil, log, nil, nil, hopts, tsdb.NewHeadStats())
+	if err != nil {
+		return nil, fmt.Errorf("could not create the embedded engine's TSDB head: %w", err)
+	}
+	if err := e.head.Init(math.MinInt64); err != nil {
+		return nil, fmt.Errorf("could not initialise the embedded engine's TSDB head: %w", err)
+	}
+
+	st, err := load(ctx, e.head, input, path)
+	if err != nil {
+		return nil, err
+	}
+
+	e.engine = promql.NewEngine(promql.EngineOpts{
+		Logger:        log.With("component", "query engine"),
+		MaxSamples:    o.MaxSamples,
+		Timeout:       o.Timeout,
+		LookbackDelta: o.LookbackDelta,
+		// Always on in Prometheus since v2.33.
+		EnableAtModifier:     true,
+		EnableNegativeOffset: true,
+		// A subquery without a step uses the default evaluation interval.
+		NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
+	})
+	e.opts = promql.NewPrometheusQueryOpts(false, o.LookbackDelta, nil)
+
+	log.Info("loaded OpenMetrics file", "file", path, "series", st.series, "samples", st.samples,
+		"from", timeString(e.head.MinTime()), "to", timeString(e.head.MaxTime()),
+		"took", time.Since(start).Round(time.Millisecond))
+	return e, nil
+}
+
+// readMaybeGzip reads the file, decompressing it if it starts with the gzip
+// magic bytes.
+func readMaybeGzip(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read OpenMetrics file: %w", err)
+	}
+	if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
+		return b, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("could not read OpenMetrics file %q: gzip: %w", path, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("could not read OpenMetrics file %q: gzip: %w", path, err)
+	}
+	return out, nil
+}
+
+// family is the metric family the parser is in: the name of the last HELP,
+// TYPE or UNIT line and its type (unknown until a TYPE line says otherwise).
+type family struct {
+	name string
+	typ  model.MetricType
+}
+
+// seriesState is what the loader remembers of one series.
+type seriesState struct {
+	ref    storage.SeriesRef
+	lastT  int64
+	line   int    // line of the last sample, for error messages
+	family string // family the series was checked against
+	// nonNegative is set for counter totals and histogram buckets and counts,
+	// which OpenMetrics requires to be non-negative and not NaN.
+	nonNegative bool
+}
+
+type loadStats struct{ series, samples int }
+
+// load parses input as OpenMetrics the way promtool's backfill does and
+// appends every sample to h. It checks what promtool leaves to chance: a
+// timestamp on every sample, time order within each series, samples that
+// belong to their family's type, and non-negative counters.
+func load(ctx context.Context, h *tsdb.Head, input []byte, path string) (loadStats, error) {
+	var (
+		st      loadStats
+		p       = textparse.NewOpenMetricsParser(input, labels.NewSymbolTable())
+		app     = h.AppenderV2(ctx)
+		pending int
+		line    int // lines consumed so far; the parser returns one entry per line
+		fam     family
+		lset    labels.Labels
+		byText  = map[string]*seriesState{}            // by the series text as written
+		byRef   = map[storage.SeriesRef]*seriesState{} // the same series written differently
+	)
+	fail := func(err error) (loadStats, error) {
+		return st, errors.Join(&LoadError{File: path, Line: line, Err: err}, app.Rollback())
+	}
+	for {
+		line++
+		entry, err := p.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// The parser's own words, made plainer for the two ends of a file.
+			switch msg := err.Error(); {
+			case strings.Contains(msg, "does not end with # EOF"):
+				err = errors.New(`missing "# EOF" at the end: the file is truncated or not OpenMetrics`)
+			case strings.Contains(msg, "unexpected data after # EOF"):
+				line++ // the parser read past the "# EOF" line
+				err = errors.New(`unexpected data after "# EOF"`)
+			}
+			return fail(err)
+		}
+		if line%4096 == 1 { // also before the first line
+			if err := ctx.Err(); err != nil {
+				return st, errors.Join(fmt.Errorf("loading %q interrupted at line %d: %w", path, line, err), app.Rollback())
+			}
+		}
+		switch entry {
+		case textparse.EntryType:
+			name, typ := p.Type()
+			if string(name) != fam.name {
+				fam = family{name: string(name)}
+			}
+			fam.typ = typ
+			continue
+		case textparse.EntryHelp:
+			name, _ := p.Help()
+			if string(name) != fam.name {
+				fam = family{name: string(name), typ: model.MetricTypeUnknown}
+			}
+			continue
+		case textparse.EntryUnit:
+			name, _ := p.Unit()
+			if string(name) != fam.name {
+				fam = family{name: string(name), typ: model.MetricTypeUnknown}
+			}
+			continue
+		case textparse.EntrySeries:
+		default:
+			continue // comments; OpenMetrics has no other entries outside families
+		}
+
+		text, ts, v := p.Series()
+		if ts == nil {
+			return fail(fmt.Errorf("sample %s has no timestamp: every sample of a file needs one", text))
+		}
+		s := byText[string(text)]
+		if s == nil || s.family != fam.name {
+			lset = labels.EmptyLabels()
+			p.Labels(&lset)
+			var err error
+			if fam, err = checkFamily(fam, lset); err != nil {
+				return fail(err)
+			}
+			if s == nil {
+				ref, err := app.Append(0, lset, 0, *ts, v, nil, nil, storage.AOptions{})
+				if err != nil {
+					return fail(fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err))
+				}
+				if s = byRef[ref]; s == nil {
+					s = &seriesState{ref: ref, lastT: math.MinInt64}
+					byRef[ref] = s
+					st.series++
+				} else if *ts <= s.lastT {
+					return fail(outOfOrder(text, *ts, s))
+				}
+				byText[string(text)] = s
+				s.family = fam.name
+				s.nonNegative = nonNegative(fam.typ, lset.Get(labels.MetricName), fam.name)
+				if err := checkValue(s, text, v); err != nil {
+					return fail(err)
+				}
+				s.lastT, s.line = *ts, line
+				st.samples++
+				pending++
+				continue
+			}
+			s.family = fam.name
+			s.nonNegative = nonNegative(fam.typ, lset.Get(labels.MetricName), fam.name)
+		}
+		if *ts <= s.lastT {
+			return fail(outOfOrder(text, *ts, s))
+		}
+		if err := checkValue(s, text, v); err != nil {
+			return fail(err)
+		}
+		if _, err := app.Append(s.ref, labels.EmptyLabels(), 0, *ts, v, nil, nil, storage.AOptions{}); err != nil {
+			return fail(fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err))
+		}
+		s.lastT, s.line = *ts, line
+		st.samples++
+		pending++
+		if pending >= commitEvery {
+			if err := app.Commit(); err != nil {
+				return fail(fmt.Errorf("could not commit samples: %w", err))
+			}
+			app = h.AppenderV2(ctx)
+			pending = 0
+		}
+	}
+	if err := app.Commit(); err != nil {
+		return st, fmt.Errorf("could not load OpenMetrics file %q: could not commit samples: %w", path, err)
+	}
+	return st, nil
+}
+
+func outOfOrder(text []byte, ts int64, s *seriesState) error {
+	return fmt.Errorf("sample %s at %s is not after the previous sample of its series at %s (line %d): samples of a series must be in increasing time order",
+		text, timeString(ts), timeString(s.lastT), s.line)
+}
+
+func checkValue(s *seriesState, text []byte, v float64) error {
+	if s.nonNegative && (math.IsNaN(v) || v < 0) {
+		return fmt.Errorf("sample %s has value %v: counters, bucket counts and counts must be non-negative numbers", text, v)
+	}
+	return nil
+}
+
+// suffixesOf lists the sample name suffixes OpenMetrics 1.0 allows for each
+// family type.
+var suffixesOf = map[model.MetricType][]string{
+	model.MetricTypeCounter:        {"_total", "_created"},
+	model.MetricTypeGauge:          {""},
+	model.MetricTypeUnknown:        {""},
+	model.MetricTypeHistogram:      {"_bucket", "_count", "_sum", "_created"},
+	model.MetricTypeGaugeHistogram: {"_bucket", "_gcount", "_gsum"},
+	model.MetricTypeSummary:        {"", "_count", "_sum", "_created"},
+	model.MetricTypeInfo:           {"_info"},
+	model.MetricTypeStateset:       {""},
+}
+
+// typedSuffixes are suffixes that make a sample part of a typed family.
+var typedSuffixes = []string{"_total", "_created", "_bucket", "_count", "_sum", "_gcount", "_gsum", "_info"}
+
+// checkFamily checks that the sample with labels lset belongs to family f and
+// returns the family it is in: f, or a new family of unknown type when the
+// sample's name is unrelated to f (OpenMetrics allows families without
+// metadata lines).
+func checkFamily(f family, lset labels.Labels) (family, error) {
+	name := lset.Get(labels.MetricName)
+	if f.name == "" {
+		return family{name: name, typ: model.MetricTypeUnknown}, nil
+	}
+	var suffix string
+	switch {
+	case name == f.name:
+	case strings.HasPrefix(name, f.name+"_"):
+		suffix = name[len(f.name):]
+		if !slices.Contains(typedSuffixes, suffix) {
+			return family{name: name, typ: model.MetricTypeUnknown}, nil
+		}
+	default:
+		return family{name: name, typ: model.MetricTypeUnknown}, nil
+	}
+	if !slices.Contains(suffixesOf[f.typ], suffix) {
+		switch {
+		case suffix == "_total" || suffix == "_created" && f.typ != model.MetricTypeHistogram:
+			return f, fmt.Errorf("sample %s is a counter sample but family %q is of type %s: declare it with \"# TYPE %s counter\"", name, f.name, f.typ, f.name)
+		case f.typ == model.MetricTypeCounter && strings.HasSuffix(f.name, "_total"):
+			return f, fmt.Errorf("counter family %q is named with _total: name the family without it (\"# TYPE %s counter\") and its samples %s", f.name, strings.TrimSuffix(f.name, "_total"), f.name)
+		case f.typ == model.MetricTypeCounter:
+			return f, fmt.Errorf("sample %s is in counter family %q, whose samples are named %s_total", name, f.name, f.name)
+		default:
+			return f, fmt.Errorf("sample %s does not belong to family %q of type %s", name, f.name, f.typ)
+		}
+	}
+	switch {
+	case suffix == "_bucket" && !lset.Has(labels.BucketLabel):
+		return f, fmt.Errorf("bucket sample %s has no %q label", lset, labels.BucketLabel)
+	case f.typ == model.MetricTypeSummary && suffix == "" && !lset.Has(model.QuantileLabel):
+		return f, fmt.Errorf("summary sample %s has no %q label", lset, model.QuantileLabel)
+	}
+	return f, nil
+}
+
+// nonNegative tells whether samples named name in a family of type typ must be
+// non-negative: counter totals, histogram buckets and counts.
+func nonNegative(typ model.MetricType, name, fam string) bool {
+	switch typ {
+	case model.MetricTypeCounter:
+		return name == fam+"_total"
+	case model.MetricTypeHistogram, model.MetricTypeGaugeHistogram:
+		return name == fam+"_bucket" || name == fam+"_count" || name == fam+"_gcount"
+	}
+	return false
+}
+
+// Query evaluates an instant query at time at.
+func (e *Embedded) Query(ctx context.Context, query string, at time.Time) (slo.Result, error) {
+	q, err := e.engine.NewInstantQuery(ctx, headQueryable{e.head}, e.opts, query, at)
+	if err != nil {
+		return slo.Result{}, fmt.Errorf("could not query %s at %s: %w", e, at.UTC().Format(time.RFC3339), err)
+	}
+	defer q.Close()
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return slo.Result{}, fmt.Errorf("could not query %s at %s: %w", e, at.UTC().Format(time.RFC3339), withCause(ctx, res.Err))
+	}
+	out := slo.Result{Warnings: warnings(res.Warnings, query)}
+	switch v := res.Value.(type) {
+	case promql.Vector:
+		out.Samples = make([]slo.Sample, 0, len(v))
+		for _, s := range v {
+			if s.H != nil {
+				return slo.Result{}, fmt.Errorf("could not query %s at %s: %q returned a native histogram for %s; use a float expression", e, at.UTC().Format(time.RFC3339), query, s.Metric)
+			}
+			out.Samples = append(out.Samples, slo.Sample{Labels: s.Metric.Map(), Value: s.F})
+		}
+	case promql.Scalar:
+		out.Samples = []slo.Sample{{Labels: map[string]string{}, Value: v.V}}
+	default:
+		return slo.Result{}, fmt.Errorf("could not query %s at %s: %q returns a %s, not an instant vector or scalar", e, at.UTC().Format(time.RFC3339), query, res.Value.Type())
+	}
+	return out, nil
+}
+
+// QueryRange evaluates query at every step from start to end inclusive.
+func (e *Embedded) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (slo.RangeResult, error) {
+	where := fmt.Sprintf("%s from %s to %s every %s", e, start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)
+	if step <= 0 {
+		return slo.RangeResult{}, fmt.Errorf("could not query %s: step must be positive", where)
+	}
+	if end.Before(start) {
+		return slo.RangeResult{}, fmt.Errorf("could not query %s: end is before start", where)
+	}
+	q, err := e.engine.NewRangeQuery(ctx, headQueryable{e.head}, e.opts, query, start, end, step)
+	if err != nil {
+		return slo.RangeResult{}, fmt.Errorf("could not query %s: %w", where, err)
+	}
+	defer q.Close()
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return slo.RangeResult{}, fmt.Errorf("could not query %s: %w", where, withCause(ctx, res.Err))
+	}
+	m, ok := res.Value.(promql.Matrix)
+	if !ok {
+		return slo.RangeResult{}, fmt.Errorf("could not query %s: %q returned a %s, not a matrix", where, query, res.Value.Type())
+	}
+	out := slo.RangeResult{Series: make([]slo.Series, 0, len(m)), Warnings: warnings(res.Warnings, query)}
+	for _, s := range m {
+		if len(s.Histograms) > 0 {
+			return slo.RangeResult{}, fmt.Errorf("could not query %s: %q returned native histograms for %s; use a float expression", where, query, s.Metric)
+		}
+		pts := make([]slo.Point, len(s.Floats))
+		for i, f := range s.Floats {
+			pts[i] = slo.Point{T: time.UnixMilli(f.T).UTC(), V: f.F}
+		}
+		out.Series = append(out.Series, slo.Series{Labels: s.Metric.Map(), Points: pts})
+	}
+	return out, nil
+}
+
+// withCause adds the context's error to an engine error, which does not wrap
+// it, so that callers can tell a cancelled or timed-out query with errors.Is.
+func withCause(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
+		return fmt.Errorf("%w (%w)", err, cause)
+	}
+	return err
+}
+
+// headQueryable is the storage.Queryable the engine reads: the head, without
+// isolation since nothing is appended once queries start.
+type headQueryable struct{ head *tsdb.Head }
+
+// Querier implements storage.Queryable.
+func (q headQueryable) Querier(mint, maxt int64) (storage.Querier, error) {
+	return tsdb.NewBlockQuerier(tsdb.NewRangeHeadWithIsolationDisabled(q.head, mint, maxt), mint, maxt)
+}
+
+// warnings turns the engine's annotations (warnings and infos) into sorted
+// strings, so that the order does not depend on map iteration.
+func warnings(a annotations.Annotations, query string) []string {
+	if len(a) == 0 {
+		return nil
+	}
+	w, i := a.AsStrings(query, 0, 0)
+	out := append(w, i...)
+	slices.Sort(out)
+	return out
+}
+
+// Close stops the engine, frees the head and removes its temporary
+// directory. It is safe to call more than once.
+func (e *Embedded) Close() error {
+	e.closeOnce.Do(func() {
+		var errs []error
+		if e.engine != nil {
+			errs = append(errs, e.engine.Close())
+		}
+		if e.head != nil {
+			errs = append(errs, e.head.Close())
+		}
+		if err := os.RemoveAll(e.dir); err != nil {
+			errs = append(errs, fmt.Errorf("could not remove %s: %w", e.dir, err))
+		}
+		if err := errors.Join(errs...); err != nil {
+			e.closeErr = fmt.Errorf("could not close %s: %w", e, err)
+		}
+	})
+	return e.closeErr
+}
+
+// String describes the source: "file <path>".
+func (e *Embedded) String() string { return "file " + e.path }
+
+func timeString(ms int64) string {
+	return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano)
+}
