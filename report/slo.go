@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strconv"
 	"sort"
 	"time"
 
@@ -166,7 +167,7 @@ func (s SLOStatus) Firing() []string {
 	for _, sev := range []string{string(budget.Page), string(budget.Ticket)} {
 		for _, a := range s.Alerts {
 			if a.Firing && a.Severity == sev {
-				out = append(out, a.Severity+" "+a.Long+"/"+a.Short+" "+Float(a.Factor, -1)+"x")
+				out = append(out, a.Severity+" "+a.Long+"/"+a.Short+" "+strconv.FormatFloat(a.Factor, 'f', -1, 64)+"x")
 			}
 		}
 	}
