@@ -5,6 +5,7 @@ import "github.com/spf13/cobra"
 // commands lists the subcommands of nines. One command, one file.
 func commands(g *globalOptions, s *streams) []*cobra.Command {
 	return []*cobra.Command{
+		newCalcCmd(s, nil),
 		newBurnCmd(g, s, nil),
 		newStatusCmd(g, s, nil),
 		newValidateCmd(g, s, nil)}

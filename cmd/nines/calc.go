@@ -1,0 +1,529 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/spf13/cobra"
+
+	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/report"
+)
+
+// calcOptions is what `nines calc` was asked: exactly one of objectives,
+// downtime (with window) or serial/parallel components. Percents are held as
+// ratios (99.95 is 0.9995), each beside the text the user typed.
+type calcOptions struct {
+	s *streams
+
+	objectives []percentArg
+	downtime   time.Duration
+	window     time.Duration
+	serial     []percentArg
+	parallel   []percentArg
+	format     report.Format
+
+	// form is which of the three forms the arguments asked for.
+	form calcForm
+}
+
+// calcForm is one of the forms of `nines calc`.
+type calcForm int
+
+const (
+	calcFormObjectives calcForm = iota + 1
+	calcFormDowntime
+	calcFormComposite
+)
+
+// percentArg is a percent from the command line, as a ratio, with its text.
+type percentArg struct {
+	text  string
+	ratio float64
+}
+
+// calcDefaultWindow is the window of --downtime when --window is not given.
+const calcDefaultWindow = 30 * budget.Day
+
+func newCalcCmd(s *streams, runF func(*calcOptions) error) *cobra.Command {
+	opts := &calcOptions{s: s}
+	var output, downtime, window string
+	var serial, parallel []string
+	c := &cobra.Command{
+		Use:   "calc [OBJECTIVE...] | --downtime D [--window W] | --serial A,B,... [--parallel C,D,...]",
+		Short: "Nines arithmetic: allowed downtime, availability from downtime, composite availability",
+		Long: `Nines arithmetic, no Prometheus needed. Three forms:
+
+  nines calc OBJECTIVE...
+      The downtime each objective allows per day, week, 28 and 30 days, month,
+      quarter and year, and its nines. Objectives are percents (99.95), one
+      column per objective. Months, quarters and years follow the Gregorian
+      calendar, as uptime.is does: a year is 365.2425 days, a month a twelfth
+      of it and a quarter a fourth.
+
+  nines calc --downtime D [--window W]
+      The availability and nines of D of downtime in W (default 30d).
+      Durations as Prometheus writes them: 43m, 1h30m, 2d, 1w.
+
+  nines calc --serial A,B,... --parallel C,D,...
+      Composite availability, assuming components fail independently.
+      Serial: every component must work, A = A1 x A2 x ...
+      Parallel: one component of the redundant group must work,
+      A = 1 - (1 - A1) x (1 - A2) x ...
+      Given both, the redundant group is in series with the serial chain:
+      A = A_serial x A_parallel.
+
+-o json prints one object with one of these keys, by form (availabilities are
+ratios, percents are 0-100, durations are seconds beside a human string, and
+nines is null when availability is 100%):
+
+  {"downtime_table": {
+     "convention": string,
+     "objectives": [{"objective": 0.9995, "objective_percent": 99.95,
+                     "nines": 3.30103,
+                     "allowed_downtime": [{"period": "month",
+                                           "period_seconds": 2629746,
+                                           "period_human": "30d 10h",
+                                           "seconds": 1314.873,
+                                           "human": "21m 55s"}, ...]}, ...]}}
+
+  {"availability": {"downtime_seconds": 2580, "downtime_human": "43m",
+                    "window_seconds": 2592000, "window_human": "30d",
+                    "availability": 0.999004, "availability_percent": 99.900463,
+                    "nines": 3.002}}
+
+  {"composite": {"serial":   {"components_percent": [99.9, 99.95], ...},
+                 "parallel": {"components_percent": [...], ...},
+                 "combined": {...},
+                 "formula": string}}
+  where each of serial, parallel (absent when not given) and combined (only
+  when both are given) carries "availability", "availability_percent",
+  "nines", "downtime_per_month_seconds" and "downtime_per_month_human".`,
+		Example: `  # Allowed downtime for 99.95%
+  nines calc 99.95
+
+  # Several objectives side by side, as Markdown
+  nines calc 99.9 99.95 99.99 -o markdown
+
+  # The availability of 43 minutes of downtime in 30 days
+  nines calc --downtime 43m --window 30d
+
+  # Two services in series, behind a redundant pair
+  nines calc --serial 99.9,99.95 --parallel 99.9,99.9
+
+  # Any form as JSON
+  nines calc 99.9 -o json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := opts.parse(c, args, output, downtime, window, serial, parallel); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCalc(opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVarP(&output, "output", "o", "table", "output format: table, json, markdown or csv")
+	f.StringVar(&downtime, "downtime", "", "downtime to turn into availability over --window (43m, 1h30m, 2d)")
+	f.StringVar(&window, "window", "", "window of --downtime (default 30d)")
+	f.StringSliceVar(&serial, "serial", nil, "availabilities (percent) of components in series: all must work")
+	f.StringSliceVar(&parallel, "parallel", nil, "availabilities (percent) of redundant components: one must work")
+	return c
+}
+
+// parse validates the arguments and flags into opts. Every error is a usage error.
+func (opts *calcOptions) parse(c *cobra.Command, args []string, output, downtime, window string, serial, parallel []string) error {
+	var err error
+	if opts.format, err = report.ParseFormat(output, report.Table, report.JSON, report.Markdown, report.CSV); err != nil {
+		return &usageError{err: err}
+	}
+	flags := c.Flags()
+	hasDowntime := flags.Changed("downtime")
+	hasComposite := flags.Changed("serial") || flags.Changed("parallel")
+	forms := 0
+	for _, given := range []bool{len(args) > 0, hasDowntime, hasComposite} {
+		if given {
+			forms++
+		}
+	}
+	switch {
+	case forms == 0 && flags.Changed("window"):
+		return usageErrorf("--window needs --downtime")
+	case forms == 0:
+		return usageErrorf("nothing to calculate: give objectives (nines calc 99.95), --downtime, or --serial/--parallel")
+	case forms > 1:
+		return usageErrorf("give objectives, --downtime or --serial/--parallel, one form at a time")
+	case flags.Changed("window") && !hasDowntime:
+		return usageErrorf("--window needs --downtime")
+	}
+
+	switch {
+	case len(args) > 0:
+		opts.form = calcFormObjectives
+		for _, a := range args {
+			p, err := parsePercent(a)
+			if err != nil {
+				return usageErrorf("invalid objective %q: %v", a, err)
+			}
+			opts.objectives = append(opts.objectives, p)
+		}
+	case hasDowntime:
+		opts.form = calcFormDowntime
+		if opts.downtime, err = parseCalcDuration(downtime); err != nil {
+			return usageErrorf("invalid --downtime %q: %v", downtime, err)
+		}
+		opts.window = calcDefaultWindow
+		if flags.Changed("window") {
+			if opts.window, err = parseCalcDuration(window); err != nil {
+				return usageErrorf("invalid --window %q: %v", window, err)
+			}
+			if opts.window == 0 {
+				return usageErrorf("invalid --window %q: must be longer than zero", window)
+			}
+		}
+		if opts.downtime > opts.window {
+			return usageErrorf("--downtime %s is longer than --window %s", downtime, report.Duration(opts.window))
+		}
+	default:
+		opts.form = calcFormComposite
+		for _, set := range []struct {
+			flag string
+			in   []string
+			out  *[]percentArg
+		}{{"--serial", serial, &opts.serial}, {"--parallel", parallel, &opts.parallel}} {
+			for _, a := range set.in {
+				p, err := parsePercent(a)
+				if err != nil {
+					return usageErrorf("invalid %s component %q: %v", set.flag, a, err)
+				}
+				*set.out = append(*set.out, p)
+			}
+		}
+		if len(opts.serial) == 0 && len(opts.parallel) == 0 {
+			return usageErrorf("--serial and --parallel need at least one availability, such as --serial 99.9,99.95")
+		}
+	}
+	return nil
+}
+
+// parsePercent reads a percent strictly between 0 and 100, with an optional
+// trailing "%".
+func parsePercent(s string) (percentArg, error) {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return percentArg{}, errors.New("use a percent such as 99.95")
+	}
+	if v <= 0 || v >= 100 {
+		return percentArg{}, errors.New("use a percent above 0 and below 100, such as 99.95")
+	}
+	// v / 100 carries float noise (99.9 / 100 is 0.9990000000000001); rounding
+	// to 12 decimals gives the float64 nearest the decimal the user meant.
+	return percentArg{text: s, ratio: math.Round(v*1e10) / 1e12}, nil
+}
+
+// parseCalcDuration reads Prometheus durations (30d, 1h30m) and, for
+// fractions, Go ones (1.5h, 8.64s). Negative durations are refused.
+func parseCalcDuration(s string) (time.Duration, error) {
+	if d, err := model.ParseDuration(s); err == nil {
+		return time.Duration(d), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, errors.New("use a duration such as 43m, 1h30m or 2d")
+}
+
+// runCalc computes what opts asks and writes it in the chosen format.
+func runCalc(opts *calcOptions) error {
+	var res calcResult
+	var grids []report.Grid
+	switch opts.form {
+	case calcFormObjectives:
+		for _, o := range opts.objectives {
+			if o.ratio < 0.01 {
+				fmt.Fprintf(opts.s.ErrOut, "nines: note: %s is read as %s; objectives are percents (for 99.9%% write 99.9)\n", o.text, report.Objective(o.ratio))
+			}
+		}
+		res.DowntimeTable = downtimeTable(opts.objectives)
+		grids = res.DowntimeTable.grids()
+	case calcFormDowntime:
+		res.Availability = availabilityFromDowntime(opts.downtime, opts.window)
+		grids = res.Availability.grids()
+	case calcFormComposite:
+		res.Composite = composite(opts.serial, opts.parallel)
+		grids = res.Composite.grids()
+	default:
+		return errors.New("calc: nothing to calculate")
+	}
+	if opts.format == report.JSON {
+		enc := json.NewEncoder(opts.s.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return fmt.Errorf("could not write JSON: %w", err)
+		}
+		return nil
+	}
+	return report.Write(opts.s.Out, opts.format, grids...)
+}
+
+// calcResult is the JSON document of `nines calc`: one key is set, by form.
+// Its schema is documented in the command's long help; keep the two together.
+type calcResult struct {
+	DowntimeTable *calcDowntimeTable `json:"downtime_table,omitempty"`
+	Availability  *calcAvailability  `json:"availability,omitempty"`
+	Composite     *calcComposite     `json:"composite,omitempty"`
+}
+
+type calcDowntimeTable struct {
+	Convention string              `json:"convention"`
+	Objectives []calcObjectiveJSON `json:"objectives"`
+}
+
+type calcObjectiveJSON struct {
+	Objective        float64           `json:"objective"`
+	ObjectivePercent float64           `json:"objective_percent"`
+	Nines            *float64          `json:"nines"`
+	AllowedDowntime  []calcPeriodEntry `json:"allowed_downtime"`
+
+	text string
+}
+
+type calcPeriodEntry struct {
+	Period        string  `json:"period"`
+	PeriodSeconds float64 `json:"period_seconds"`
+	PeriodHuman   string  `json:"period_human"`
+	Seconds       float64 `json:"seconds"`
+	Human         string  `json:"human"`
+}
+
+type calcAvailability struct {
+	DowntimeSeconds     float64  `json:"downtime_seconds"`
+	DowntimeHuman       string   `json:"downtime_human"`
+	WindowSeconds       float64  `json:"window_seconds"`
+	WindowHuman         string   `json:"window_human"`
+	Availability        float64  `json:"availability"`
+	AvailabilityPercent float64  `json:"availability_percent"`
+	Nines               *float64 `json:"nines"`
+}
+
+type calcComposite struct {
+	Serial   *calcGroup `json:"serial,omitempty"`
+	Parallel *calcGroup `json:"parallel,omitempty"`
+	Combined *calcGroup `json:"combined,omitempty"`
+	Formula  string     `json:"formula"`
+}
+
+type calcGroup struct {
+	ComponentsPercent       []float64 `json:"components_percent,omitempty"`
+	Availability            float64   `json:"availability"`
+	AvailabilityPercent     float64   `json:"availability_percent"`
+	Nines                   *float64  `json:"nines"`
+	DowntimePerMonthSeconds float64   `json:"downtime_per_month_seconds"`
+	DowntimePerMonthHuman   string    `json:"downtime_per_month_human"`
+
+	components []percentArg
+}
+
+func downtimeTable(objectives []percentArg) *calcDowntimeTable {
+	t := &calcDowntimeTable{Convention: budget.Convention}
+	for _, o := range objectives {
+		j := calcObjectiveJSON{
+			Objective:        o.ratio,
+			ObjectivePercent: percentOf(o.ratio),
+			Nines:            finiteOrNil(budget.Nines(o.ratio)),
+			text:             report.Objective(o.ratio),
+		}
+		for _, p := range budget.Periods() {
+			d := budget.AllowedDowntime(o.ratio, p.Length)
+			j.AllowedDowntime = append(j.AllowedDowntime, calcPeriodEntry{
+				Period:        p.Name,
+				PeriodSeconds: seconds(p.Length),
+				PeriodHuman:   report.Duration(p.Length),
+				Seconds:       seconds(d),
+				Human:         report.Duration(d),
+			})
+		}
+		t.Objectives = append(t.Objectives, j)
+	}
+	return t
+}
+
+func (t *calcDowntimeTable) grids() []report.Grid {
+	notes := []string{budget.Convention + "."}
+	if len(t.Objectives) == 1 {
+		o := t.Objectives[0]
+		g := report.Grid{
+			Title:  fmt.Sprintf("Allowed downtime for %s (%s nines)", o.text, report.Nines(ninesValue(o.Nines))),
+			Header: []string{"period", "length", "allowed downtime", "seconds"},
+			Notes:  notes,
+		}
+		for _, e := range o.AllowedDowntime {
+			g.Rows = append(g.Rows, []string{e.Period, e.PeriodHuman, e.Human, secondsText(e.Seconds)})
+		}
+		return []report.Grid{g}
+	}
+	g := report.Grid{Title: "Allowed downtime", Header: []string{"period", "length"}, Notes: notes}
+	nines := []string{"nines", ""}
+	for _, o := range t.Objectives {
+		g.Header = append(g.Header, o.text)
+		nines = append(nines, report.Nines(ninesValue(o.Nines)))
+	}
+	for i, p := range t.Objectives[0].AllowedDowntime {
+		row := []string{p.Period, p.PeriodHuman}
+		for _, o := range t.Objectives {
+			row = append(row, o.AllowedDowntime[i].Human)
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	g.Rows = append(g.Rows, nines)
+	return []report.Grid{g}
+}
+
+func availabilityFromDowntime(downtime, window time.Duration) *calcAvailability {
+	a := budget.AvailabilityFromDowntime(downtime, window)
+	return &calcAvailability{
+		DowntimeSeconds:     seconds(downtime),
+		DowntimeHuman:       report.Duration(downtime),
+		WindowSeconds:       seconds(window),
+		WindowHuman:         report.Duration(window),
+		Availability:        a,
+		AvailabilityPercent: percentOf(a),
+		Nines:               finiteOrNil(budget.Nines(a)),
+	}
+}
+
+func (a *calcAvailability) grids() []report.Grid {
+	return []report.Grid{{
+		Title:  fmt.Sprintf("Availability with %s of downtime in %s", a.DowntimeHuman, a.WindowHuman),
+		Header: []string{"downtime", "window", "availability", "nines"},
+		Rows: [][]string{{
+			a.DowntimeHuman, a.WindowHuman, report.Objective(a.Availability), report.Nines(ninesValue(a.Nines)),
+		}},
+	}}
+}
+
+// The formulas of the composite form, printed under the table and in JSON.
+const (
+	serialFormula   = "Serial: every component must work, A = A1 x A2 x ..."
+	parallelFormula = "Parallel: one component of the redundant group must work, A = 1 - (1 - A1) x (1 - A2) x ..."
+	combinedFormula = "Combined: the redundant group in series with the serial chain, A = A_serial x A_parallel."
+	independence    = "Assumes components fail independently."
+)
+
+func composite(serial, parallel []percentArg) *calcComposite {
+	c := &calcComposite{}
+	var formulas []string
+	if len(serial) > 0 {
+		c.Serial = newCalcGroup(serial, budget.Serial(ratios(serial)...))
+		formulas = append(formulas, serialFormula)
+	}
+	if len(parallel) > 0 {
+		c.Parallel = newCalcGroup(parallel, budget.Parallel(ratios(parallel)...))
+		formulas = append(formulas, parallelFormula)
+	}
+	if c.Serial != nil && c.Parallel != nil {
+		c.Combined = newCalcGroup(nil, budget.Serial(c.Serial.Availability, c.Parallel.Availability))
+		formulas = append(formulas, combinedFormula)
+	}
+	c.Formula = strings.Join(append(formulas, independence), " ")
+	return c
+}
+
+func newCalcGroup(components []percentArg, a float64) *calcGroup {
+	g := &calcGroup{
+		Availability:        a,
+		AvailabilityPercent: percentOf(a),
+		Nines:               finiteOrNil(budget.Nines(a)),
+		components:          components,
+	}
+	for _, c := range components {
+		g.ComponentsPercent = append(g.ComponentsPercent, percentOf(c.ratio))
+	}
+	d := budget.AllowedDowntime(a, budget.Month)
+	g.DowntimePerMonthSeconds, g.DowntimePerMonthHuman = seconds(d), report.Duration(d)
+	return g
+}
+
+func (c *calcComposite) grids() []report.Grid {
+	g := report.Grid{
+		Title:  "Composite availability",
+		Header: []string{"composition", "components", "availability", "nines", "downtime a month"},
+	}
+	row := func(name, components string, grp *calcGroup) {
+		g.Rows = append(g.Rows, []string{
+			name, components, report.Objective(grp.Availability), report.Nines(ninesValue(grp.Nines)), grp.DowntimePerMonthHuman,
+		})
+	}
+	if c.Serial != nil {
+		row("serial", joinPercents(c.Serial.components, " x "), c.Serial)
+		g.Notes = append(g.Notes, serialFormula)
+	}
+	if c.Parallel != nil {
+		row("parallel", joinPercents(c.Parallel.components, " | "), c.Parallel)
+		g.Notes = append(g.Notes, parallelFormula)
+	}
+	if c.Combined != nil {
+		row("combined", "serial x parallel", c.Combined)
+		g.Notes = append(g.Notes, combinedFormula)
+	}
+	g.Notes = append(g.Notes, independence+" A month is "+report.Duration(budget.Month)+" (year/12).")
+	return []report.Grid{g}
+}
+
+func ratios(ps []percentArg) []float64 {
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		out[i] = p.ratio
+	}
+	return out
+}
+
+func joinPercents(ps []percentArg, sep string) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = report.Objective(p.ratio)
+	}
+	return strings.Join(parts, sep)
+}
+
+// percentOf turns a ratio into a percent without float noise in the JSON:
+// 0.9995 x 100 is 99.94999999999999; rounded to 9 decimals it is 99.95.
+func percentOf(ratio float64) float64 {
+	return math.Round(ratio*100*1e9) / 1e9
+}
+
+// seconds is d in seconds, as the float64 nearest to the exact quotient.
+func seconds(d time.Duration) float64 {
+	return float64(d) / float64(time.Second)
+}
+
+// secondsText prints seconds to the millisecond, without trailing zeros.
+func secondsText(s float64) string {
+	return strconv.FormatFloat(math.Round(s*1000)/1000, 'f', -1, 64)
+}
+
+// finiteOrNil is a count of nines for JSON, rounded to 6 decimals (so 99.9% is
+// 3, not 2.9999999999999996); nil for 100% availability (+Inf), which JSON
+// cannot carry.
+func finiteOrNil(n float64) *float64 {
+	if math.IsInf(n, 0) || math.IsNaN(n) {
+		return nil
+	}
+	n = math.Round(n*1e6) / 1e6
+	return &n
+}
+
+func ninesValue(n *float64) float64 {
+	if n == nil {
+		return math.Inf(1)
+	}
+	return *n
+}
