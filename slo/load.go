@@ -185,7 +185,7 @@ func (l *loader) loadTiers(c *fileChecker, data []byte) {
 			c.addf(p, "tier %q is already defined in %s", name, prev.File)
 			continue
 		}
-		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn}
+		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn, Gate: defaultGatePolicy()}
 		if ts.Objective != nil {
 			t.Objective = checkObjective(c, p.with("objective"), *ts.Objective)
 		}
@@ -202,6 +202,8 @@ func (l *loader) loadTiers(c *fileChecker, data []byte) {
 		if ts.Alerts != nil {
 			t.Alerts = checkAlerts(c, p.with("alerts"), ts.Alerts)
 		}
+		t.Gate = checkGate(c, p.with("gate"), ts.Gate, t.Gate)
+		t.Cost = checkCost(c, p.with("cost"), ts.Cost, t.Cost)
 		l.cat.Tiers[name] = t
 	}
 	l.problems = append(l.problems, c.problems...)
@@ -244,6 +246,8 @@ func (l *loader) loadService(c *fileChecker, data []byte) {
 	case !ok:
 		c.addf(path{"tier"}, "unknown tier %q: define it in a tiers file or use one of: %s", spec.Tier, l.tierNames())
 	}
+	svc.Gate = checkGate(c, path{"gate"}, spec.Gate, tier.Gate)
+	svc.Cost = checkCost(c, path{"cost"}, spec.Cost, tier.Cost)
 	if len(spec.SLOs) == 0 {
 		c.addf(path{"slos"}, "no SLOs defined")
 	}
@@ -261,6 +265,8 @@ func (l *loader) loadService(c *fileChecker, data []byte) {
 			NoData:      tier.NoData,
 			MinEvents:   tier.MinEvents,
 			Alerts:      tier.Alerts,
+			Gate:        svc.Gate,
+			Cost:        svc.Cost,
 			File:        c.file,
 			Line:        c.line(p),
 		}

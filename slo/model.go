@@ -21,6 +21,8 @@ type Tier struct {
 	NoData      NoDataPolicy
 	MinEvents   float64
 	Alerts      []budget.AlertWindow
+	Gate        GatePolicy
+	Cost        CostModel
 	File        string
 }
 
@@ -32,6 +34,8 @@ type Service struct {
 	Owner       Owner
 	Labels      map[string]string
 	SLOs        []SLO
+	Gate        GatePolicy
+	Cost        CostModel
 	File        string
 }
 
@@ -76,8 +80,11 @@ type SLO struct {
 	MinEvents   float64
 	Alerts      []budget.AlertWindow
 	SLI         SLI
-	File        string
-	Line        int
+	// Gate and Cost are the service's, merged over its tier's.
+	Gate GatePolicy
+	Cost CostModel
+	File string
+	Line int
 }
 
 // ID is "service/slo".

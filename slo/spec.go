@@ -19,6 +19,8 @@ type tierSpec struct {
 	NoData      string      `yaml:"no_data"`
 	MinEvents   *float64    `yaml:"min_events"`
 	Alerts      []alertSpec `yaml:"alerts"`
+	Gate        *gateSpec   `yaml:"gate"`
+	Cost        *costSpec   `yaml:"cost"`
 }
 
 type alertSpec struct {
@@ -36,6 +38,8 @@ type serviceFileSpec struct {
 	Owner       ownerSpec         `yaml:"owner"`
 	Labels      map[string]string `yaml:"labels"`
 	SLOs        []sloSpec         `yaml:"slos"`
+	Gate        *gateSpec         `yaml:"gate"`
+	Cost        *costSpec         `yaml:"cost"`
 }
 
 type ownerSpec struct {
