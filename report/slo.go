@@ -2,8 +2,8 @@ package report
 
 import (
 	"math"
-	"strconv"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/nines-sre/nines/budget"
