@@ -129,6 +129,10 @@ func Compute(in Input) Status {
 	badMinutes := in.SLI.ErrorRatio * elapsed.Minutes()
 	s.BudgetUsed = badMinutes / s.BudgetMinutes
 	s.BudgetLeft = 1 - s.BudgetUsed
+	if math.Abs(s.BudgetLeft) < 1e-9 {
+		// Burning at exactly 1x leaves float noise, not budget.
+		s.BudgetLeft, s.BudgetUsed = 0, 1
+	}
 	s.BudgetLeftMinutes = s.BudgetMinutes - badMinutes
 	s.BurnRate = BurnRate(in.SLI.ErrorRatio, obj)
 	if in.SLI.Events && in.SLI.Total > 0 {

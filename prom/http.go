@@ -292,7 +292,7 @@ func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value
 		if f.hasRA {
 			attrs = append(attrs, "retry_after", f.retryAfter)
 		}
-		h.log.Warn("prometheus query failed, retrying", attrs...)
+		h.log.Info("prometheus query failed, retrying", attrs...)
 		if err := sleep(ctx, delay); err != nil {
 			return nil, nil, h.fail(query, failure{kind: kindCanceled, cause: err.Error(), ctxErr: err}, attempt, "")
 		}

@@ -56,6 +56,9 @@ func StatusGrid(svcs []ServiceStatus) Grid {
 		sort.SliceStable(slos, func(i, j int) bool { return conditionRank[slos[i].Condition] < conditionRank[slos[j].Condition] })
 		for _, x := range slos {
 			if x.Condition == "operational" {
+				if x.BudgetLeft != nil && *x.BudgetLeft <= 0 {
+					detail = append(detail, fmt.Sprintf("%s budget exhausted (%s left)", x.SLO, Percent(*x.BudgetLeft, 1)))
+				}
 				continue
 			}
 			d := x.SLO + " " + strings.ReplaceAll(x.Condition, "_", " ")
@@ -67,7 +70,11 @@ func StatusGrid(svcs []ServiceStatus) Grid {
 			detail = append(detail, d)
 		}
 		if len(detail) == 0 {
-			detail = []string{fmt.Sprintf("%d SLOs within budget", len(s.SLOs))}
+			n := "SLOs"
+			if len(s.SLOs) == 1 {
+				n = "SLO"
+			}
+			detail = []string{fmt.Sprintf("%d %s within budget", len(s.SLOs), n)}
 		}
 		g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), strings.Join(detail, "; "), ownerLabel(s.Owner)})
 	}
