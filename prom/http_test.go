@@ -439,8 +439,8 @@ func TestHTTPRetryAfter(t *testing.T) {
 				t.Fatalf("got %d retry log lines, want 1: %s", len(lines), logs.String())
 			}
 			l := lines[0]
-			if l["level"] != "WARN" || l["attempt"] != 1.0 || l["max_attempts"] != 3.0 || l["status"] != float64(tc.status) || l["error"] != "busy" {
-				t.Errorf("retry log line = %v, want level WARN, attempt 1 of 3, status %d, error busy", l, tc.status)
+			if l["level"] != "INFO" || l["attempt"] != 1.0 || l["max_attempts"] != 3.0 || l["status"] != float64(tc.status) || l["error"] != "busy" {
+				t.Errorf("retry log line = %v, want level INFO, attempt 1 of 3, status %d, error busy", l, tc.status)
 			}
 			delay := time.Duration(l["delay"].(float64))
 			if tc.wantBackoff {
