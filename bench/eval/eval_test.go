@@ -1,0 +1,184 @@
+// Package eval benchmarks nines's evaluation against a real Prometheus: the
+// wall time of slo.Evaluate through prom.HTTP next to the floor, the same
+// PromQL queries sent directly with net/http at the same concurrency, in one
+// run, and their ratio.
+//
+//	go test -run '^$' -bench . -benchtime 20x ./bench/eval/
+package eval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/internal/omtext"
+	"github.com/nines-sre/nines/internal/promtest"
+	"github.com/nines-sre/nines/prom"
+	"github.com/nines-sre/nines/slo"
+)
+
+const (
+	services    = 50
+	days        = 8
+	concurrency = 8
+)
+
+var at = time.Date(2026, 9, 8, 0, 0, 0, 0, time.UTC)
+
+// data is one counter pair per service, a sample a minute for days.
+func data() []byte {
+	fam := omtext.Family{Name: "bench_requests", Type: omtext.Counter}
+	n := days * 24 * 60
+	for s := range services {
+		for _, code := range []string{"200", "500"} {
+			ser := omtext.Series{Labels: map[string]string{"service": fmt.Sprintf("svc%03d", s), "code": code}}
+			v := 0.0
+			for i := range n + 1 {
+				if code == "200" {
+					v += 1000
+				} else if i%7 == 0 {
+					v++
+				}
+				ser.Samples = append(ser.Samples, omtext.Sample{T: at.Add(time.Duration(i-n) * time.Minute), V: v})
+			}
+			fam.Series = append(fam.Series, ser)
+		}
+	}
+	var b bytes.Buffer
+	if err := omtext.Write(&b, []omtext.Family{fam}); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+func slos() []slo.SLO {
+	var out []slo.SLO
+	for s := range services {
+		name := fmt.Sprintf("svc%03d", s)
+		out = append(out, slo.SLO{
+			Service: name, Name: "availability", Objective: 0.999,
+			Window: slo.Window{Rolling: 7 * budget.Day, Location: time.UTC},
+			Alerts: budget.DefaultAlertWindows(),
+			SLI: slo.SLI{Kind: slo.Events,
+				Bad:   fmt.Sprintf(`sum(increase(bench_requests_total{service=%q,code="500"}[{{.window}}]))`, name),
+				Total: fmt.Sprintf(`sum(increase(bench_requests_total{service=%q}[{{.window}}]))`, name)},
+		})
+	}
+	return out
+}
+
+// queries lists the distinct queries an evaluation of ss sends.
+func queries(ss []slo.SLO) []string {
+	var out []string
+	for _, s := range ss {
+		ws := append([]time.Duration{s.Window.Rolling}, budget.Windows(s.Alerts)...)
+		for _, w := range ws {
+			out = append(out, s.SLI.Queries(w).All()...)
+		}
+	}
+	return out
+}
+
+// direct sends every query with plain net/http, at most concurrency at once,
+// and decodes each answer: the floor any client pays.
+func direct(ctx context.Context, c *http.Client, base string, qs []string) error {
+	sem := make(chan struct{}, concurrency)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(qs))
+	for _, q := range qs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			form := url.Values{"query": {q}, "time": {strconv.FormatInt(at.Unix(), 10)}}
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/query", bytes.NewBufferString(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.Do(req)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				errs <- err
+				return
+			}
+			var r struct{ Status string }
+			if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" {
+				errs <- fmt.Errorf("query %q: %s", q, body)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func BenchmarkEvaluateVersusDirectQueries(b *testing.B) {
+	srv := promtest.Start(b, data())
+	ss := slos()
+	qs := queries(ss)
+	h, err := prom.NewHTTP(prom.HTTPOptions{URL: srv.URL, Concurrency: concurrency})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	// The same wire format as prom.HTTP: prometheus/common's transport asks for
+	// no compression (gzip would cost both sides CPU on this 2-core machine).
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, DisableCompression: true}}
+	ctx := context.Background()
+
+	// Warm both paths (connections, Prometheus's caches) before measuring.
+	if err := direct(ctx, client, srv.URL, qs); err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range slo.Evaluate(ctx, h, ss, slo.EvalOptions{At: at}) {
+		if e.Err != nil || e.State() != slo.DataOK {
+			b.Fatalf("%s: state %s err %v", e.SLO.ID(), e.State(), e.Err)
+		}
+	}
+
+	var floor, nines time.Duration
+	b.ResetTimer()
+	runFloor := func() {
+		t0 := time.Now()
+		if err := direct(ctx, client, srv.URL, qs); err != nil {
+			b.Fatal(err)
+		}
+		floor += time.Since(t0)
+	}
+	runNines := func() {
+		t0 := time.Now()
+		slo.Evaluate(ctx, h, ss, slo.EvalOptions{At: at})
+		nines += time.Since(t0)
+	}
+	for i := range b.N {
+		// Alternate which goes first, so that neither always runs on the
+		// caches the other warmed, and drift hits both alike.
+		if i%2 == 0 {
+			runFloor()
+			runNines()
+		} else {
+			runNines()
+			runFloor()
+		}
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(float64(floor.Milliseconds())/n, "floor-ms/op")
+	b.ReportMetric(float64(nines.Milliseconds())/n, "nines-ms/op")
+	b.ReportMetric(float64(nines)/float64(floor), "ratio")
+	b.Logf("%d SLOs, %d queries each run: floor %v, nines %v, ratio %.3f",
+		len(ss), len(qs), floor/time.Duration(b.N), nines/time.Duration(b.N), float64(nines)/float64(floor))
+}
