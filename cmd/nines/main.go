@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// IANA time zones for calendar windows, also where the system has none.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -46,7 +46,7 @@ Exit codes:
   1  the tool failed: bad flags, invalid spec, unreadable source
   3  gate: the deploy is blocked by policy (including fail-closed)`,
 		Example: `  # Burn rates and budget left on the embedded demo data
-  nines burn --source specs/demo/metrics.om.gz --at 2026-09-20T12:00:00Z
+  nines burn --source specs/demo/metrics.om.gz --at 2026-10-14T12:00:00Z
 
   # The same against a Prometheus server
   nines burn --prometheus.url http://localhost:9090 --service checkout
