@@ -1,0 +1,36 @@
+package cost_test
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestImportsStayPure checks that the cost model imports only the standard
+// library and package budget: no I/O adapters, no renderers.
+func TestImportsStayPure(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range af.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			first := strings.Split(p, "/")[0]
+			if p != "github.com/nines-sre/nines/budget" && strings.Contains(first, ".") {
+				t.Errorf("%s imports %s: package cost may import only the standard library and budget", f, p)
+			}
+		}
+	}
+}
