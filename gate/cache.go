@@ -1,0 +1,237 @@
+package gate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/slo"
+)
+
+// CacheEntry is a service's last known good evaluation: per SLO, the latest
+// observation that was evaluated without a source error.
+type CacheEntry struct {
+	Service string
+	SLOs    map[string]Observation
+}
+
+// Cache keeps each service's last known good evaluation in a directory, one
+// JSON file per service (DIR/gate/SERVICE.json). Updates are serialised with
+// a lock file and replace the file atomically, so concurrent gates never see
+// a half-written entry.
+type Cache struct {
+	// Dir is the cache directory, such as ~/.cache/nines.
+	Dir string
+}
+
+// cacheVersion is the version of the cache file format.
+const cacheVersion = 1
+
+func (c Cache) path(service string) string {
+	return filepath.Join(c.Dir, "gate", service+".json")
+}
+
+// Load returns the service's cached entry, or nil without an error when
+// there is none. A file in an unknown format is an error.
+func (c Cache) Load(service string) (*CacheEntry, error) {
+	if !slo.ValidName(service) {
+		return nil, fmt.Errorf("invalid service name %q for the cache", service)
+	}
+	path := c.path(service)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("could not read the last-known-good cache: %w", err)
+	}
+	var f cacheFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("could not read the last-known-good cache %s: %w", path, err)
+	}
+	if f.Version != cacheVersion {
+		return nil, fmt.Errorf("could not read the last-known-good cache %s: version %d, this nines reads %d", path, f.Version, cacheVersion)
+	}
+	e := &CacheEntry{Service: service, SLOs: map[string]Observation{}}
+	for name, o := range f.SLOs {
+		e.SLOs[name] = o.observation(name)
+	}
+	return e, nil
+}
+
+// Store records the observations evaluated without error as the service's
+// last known good evaluation. An SLO keeps its cached observation when that
+// one is newer (a gate run with an earlier --at does not roll it back).
+func (c Cache) Store(service string, obs []Observation) error {
+	if !slo.ValidName(service) {
+		return fmt.Errorf("invalid service name %q for the cache", service)
+	}
+	var good []Observation
+	for _, o := range obs {
+		if o.Error == "" && !o.Cached {
+			good = append(good, o)
+		}
+	}
+	if len(good) == 0 {
+		return nil
+	}
+	dir := filepath.Dir(c.path(service))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("could not create the last-known-good cache directory: %w", err)
+	}
+	unlock, err := lockFile(filepath.Join(dir, service+".lock"))
+	if err != nil {
+		return fmt.Errorf("could not lock the last-known-good cache: %w", err)
+	}
+	defer unlock()
+
+	f := cacheFile{Version: cacheVersion, Service: service, SLOs: map[string]cachedObservation{}}
+	if old, err := c.Load(service); err == nil && old != nil {
+		for name, o := range old.SLOs {
+			f.SLOs[name] = newCachedObservation(o)
+		}
+	}
+	for _, o := range good {
+		if prev, ok := f.SLOs[o.SLO]; ok && prev.At.After(o.At) {
+			continue
+		}
+		f.SLOs[o.SLO] = newCachedObservation(o)
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return fmt.Errorf("could not encode the last-known-good cache: %w", err)
+	}
+	return writeAtomic(c.path(service), append(data, '\n'))
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it over
+// path, so that readers see the old or the new content, never a mix.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	}
+	return nil
+}
+
+// cacheFile is the on-disk format, versioned apart from the model.
+type cacheFile struct {
+	Version int                          `json:"version"`
+	Service string                       `json:"service"`
+	SLOs    map[string]cachedObservation `json:"slos"`
+}
+
+type cachedObservation struct {
+	At          time.Time     `json:"at"`
+	Objective   float64       `json:"objective"`
+	Window      string        `json:"window"`
+	State       string        `json:"state"`
+	StateReason string        `json:"state_reason,omitempty"`
+	BudgetLeft  *float64      `json:"budget_left"`
+	NoData      string        `json:"no_data"`
+	Burn        []cachedBurn  `json:"burn_rates"`
+	Firing      []cachedAlert `json:"firing"`
+}
+
+type cachedBurn struct {
+	WindowSeconds float64  `json:"window_seconds"`
+	Rate          *float64 `json:"burn_rate"`
+}
+
+type cachedAlert struct {
+	Severity     string  `json:"severity"`
+	LongSeconds  float64 `json:"long_seconds"`
+	ShortSeconds float64 `json:"short_seconds"`
+	Factor       float64 `json:"factor"`
+	LongBurn     float64 `json:"long_burn"`
+	ShortBurn    float64 `json:"short_burn"`
+}
+
+func ptr(v float64) *float64 {
+	if !finite(v) {
+		return nil
+	}
+	return &v
+}
+
+func newCachedObservation(o Observation) cachedObservation {
+	c := cachedObservation{
+		At: o.At.UTC(), Objective: o.Objective, Window: o.Window, State: string(o.State),
+		StateReason: o.StateReason, NoData: string(o.NoData),
+		Burn: []cachedBurn{}, Firing: []cachedAlert{},
+	}
+	if o.State == slo.DataOK {
+		c.BudgetLeft = ptr(o.BudgetLeft)
+		if c.BudgetLeft == nil {
+			c.State, c.StateReason = string(slo.NoData), "the budget left was not a number"
+		}
+	}
+	for _, b := range o.Burn {
+		cb := cachedBurn{WindowSeconds: b.Window.Seconds()}
+		if !b.NoData {
+			cb.Rate = ptr(b.Rate)
+		}
+		c.Burn = append(c.Burn, cb)
+	}
+	for _, a := range o.Firing {
+		if !finite(a.LongBurn) || !finite(a.ShortBurn) {
+			continue
+		}
+		c.Firing = append(c.Firing, cachedAlert{
+			Severity: string(a.Severity), LongSeconds: a.Long.Seconds(), ShortSeconds: a.Short.Seconds(),
+			Factor: a.Factor, LongBurn: a.LongBurn, ShortBurn: a.ShortBurn,
+		})
+	}
+	return c
+}
+
+func (c cachedObservation) observation(name string) Observation {
+	o := Observation{
+		SLO: name, At: c.At, Objective: c.Objective, Window: c.Window,
+		State: slo.DataState(c.State), StateReason: c.StateReason, NoData: slo.NoDataPolicy(c.NoData),
+	}
+	if o.State == slo.DataOK {
+		if c.BudgetLeft == nil {
+			o.State, o.StateReason = slo.NoData, "the cached budget left is missing"
+		} else {
+			o.BudgetLeft = *c.BudgetLeft
+		}
+	}
+	for _, b := range c.Burn {
+		ob := Burn{Window: seconds(b.WindowSeconds), NoData: b.Rate == nil}
+		if b.Rate != nil {
+			ob.Rate = *b.Rate
+		}
+		o.Burn = append(o.Burn, ob)
+	}
+	for _, a := range c.Firing {
+		o.Firing = append(o.Firing, budget.AlertState{
+			AlertWindow: budget.AlertWindow{Long: seconds(a.LongSeconds), Short: seconds(a.ShortSeconds),
+				Factor: a.Factor, Severity: budget.Severity(a.Severity)},
+			LongBurn: a.LongBurn, ShortBurn: a.ShortBurn, Firing: true,
+		})
+	}
+	return o
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
