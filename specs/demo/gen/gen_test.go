@@ -108,6 +108,8 @@ func TestStory(t *testing.T) {
 		{"15% of checkout requests are slow on September 8", slowRatio("6h"), day(time.September, 8, 19, 0), 0.14, 0.16},
 		{"the slow days use about half of the latency budget", "(" + slowRatio("30d") + ") / 0.01", day(time.September, 30, 0, 0), 0.5, 0.6},
 		{"the probe outage takes the gateway just over its 30-day budget", "(" + probeFail("30d") + ") / 0.001", day(time.September, 1, 0, 0), 1, 1.1},
+		{"one failed probe burns the gateway's budget 16.7x over the last hour at the quick start", "(" + probeFail("1h") + ") / 0.001", quickStart, 16.6, 16.7},
+		{"but not over the last 5 minutes, so the page alert stays quiet", "(" + probeFail("5m") + ") / 0.001", quickStart, 0, 0},
 		{"the gateway probe failed 19 times in all", `count_over_time(probe_success[136d]) - sum_over_time(probe_success[136d])`, day(time.October, 15, 0, 0), 19, 19},
 		{"recommendations fell back for 0.4% of Q3", fallback("92d"), day(time.October, 1, 0, 0), 0.0035, 0.0045},
 		{"the fallback spike of September 29 reaches 50%", fallback("1h"), day(time.September, 29, 13, 30), 0.45, 0.55},
