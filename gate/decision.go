@@ -156,6 +156,9 @@ func Observe(e slo.Evaluation) Observation {
 type Override struct {
 	// Actor is who overrode: a CI user name or --actor.
 	Actor string
+	// ActorFrom says where Actor came from: "--actor" or an environment
+	// variable's name (see ActorVars).
+	ActorFrom string
 	// Reason is why, in the actor's words; never empty.
 	Reason string
 }

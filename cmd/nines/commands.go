@@ -8,5 +8,6 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newCalcCmd(s, nil),
 		newBurnCmd(g, s, nil),
 		newStatusCmd(g, s, nil),
+		newGateCmd(g, s, nil),
 		newValidateCmd(g, s, nil)}
 }

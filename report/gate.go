@@ -1,0 +1,515 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/nines-sre/nines/gate"
+	"github.com/nines-sre/nines/slo"
+)
+
+// GateSchemaVersion is the version of the gate's JSON document (gate -o json
+// and each audit log line). It changes only when a field is removed or its
+// meaning changes; new fields may be added within a version.
+const GateSchemaVersion = 1
+
+// GateDecision is the stable JSON form of a gate decision: the output of
+// `nines gate -o json` and, on one line, each audit log record. Ratios are in
+// [0, 1] (budget left may be negative); durations are seconds; a null number
+// means "unknown", never zero.
+type GateDecision struct {
+	SchemaVersion int `json:"schema_version"`
+	// ID is the decision ID, also the correlation ID of the run's log lines.
+	ID string `json:"id"`
+	// Time is when the decision was made (the clock); At is the evaluation
+	// time (--at).
+	Time       time.Time `json:"time"`
+	At         time.Time `json:"at"`
+	Service    string    `json:"service"`
+	Tier       string    `json:"tier"`
+	Owner      Owner     `json:"owner"`
+	ChangeType string    `json:"change_type"`
+	// Verdict is allow, warn or block: the final answer. PolicyVerdict is
+	// what the policy alone says, before --fail-on-warn, the freeze
+	// exemption of the change type and the override.
+	Verdict       string `json:"verdict"`
+	PolicyVerdict string `json:"policy_verdict"`
+	// ExitCode is the process's exit code: 0 allowed, 3 blocked.
+	ExitCode   int  `json:"exit_code"`
+	DryRun     bool `json:"dry_run"`
+	FailOnWarn bool `json:"fail_on_warn"`
+	// Escalated: --fail-on-warn turned a warning into a block.
+	Escalated bool `json:"escalated"`
+	// Exempted: the change type is allowed during a freeze and turned a
+	// block into allow.
+	Exempted bool          `json:"exempted"`
+	Override *GateOverride `json:"override"`
+	Fallback GateFallback  `json:"fallback"`
+	// Source is the data source, without credentials.
+	Source   string       `json:"source"`
+	Policy   GatePolicy   `json:"policy"`
+	Reasons  []GateReason `json:"reasons"`
+	SLOs     []GateSLO    `json:"slos"`
+	Warnings []string     `json:"warnings"`
+	CI       GateCI       `json:"ci"`
+}
+
+// GateOverride is an applied override.
+type GateOverride struct {
+	Actor string `json:"actor"`
+	// ActorFrom is "--actor" or the environment variable the actor came from.
+	ActorFrom string `json:"actor_from"`
+	Reason    string `json:"reason"`
+}
+
+// GateFallback says which path the decision took when SLOs could not be
+// evaluated.
+type GateFallback struct {
+	// Path is none, fail_closed, fail_open or last_known_good.
+	Path string `json:"path"`
+	// Policy is the configured on_error: fail_closed, fail_open or
+	// last_known_good.
+	Policy string `json:"policy"`
+	// Cache is fresh, stale, missing, or null when the cache was not consulted.
+	Cache *string `json:"cache"`
+	// CacheAt is when the oldest cached evaluation looked at was made.
+	CacheAt             *time.Time `json:"cache_at"`
+	CacheAgeSeconds     *float64   `json:"cache_age_seconds"`
+	MaxStalenessSeconds float64    `json:"max_staleness_seconds"`
+	// Error is the first evaluation error, or null.
+	Error *string `json:"error"`
+	// SLOs names the SLOs that could not be evaluated.
+	SLOs []string `json:"slos"`
+}
+
+// GatePolicy is the policy applied, merged from defaults, tier and service.
+type GatePolicy struct {
+	BlockBelow          float64  `json:"block_below"`
+	WarnBelow           float64  `json:"warn_below"`
+	BlockOnPage         bool     `json:"block_on_page"`
+	WarnOnTicket        bool     `json:"warn_on_ticket"`
+	AllowDuringFreeze   []string `json:"allow_during_freeze"`
+	OnError             string   `json:"on_error"`
+	MaxStalenessSeconds float64  `json:"max_staleness_seconds"`
+	// Fallback is closed or open.
+	Fallback string `json:"fallback"`
+}
+
+// GateReason is one finding about one SLO and its effect.
+type GateReason struct {
+	SLO string `json:"slo"`
+	// Rule is page_alert, budget_exhausted, evaluation_error, no_data,
+	// insufficient_data, budget_low, ticket_alert, last_known_good or
+	// within_policy.
+	Rule string `json:"rule"`
+	// Effect is allow, warn or block.
+	Effect     string   `json:"effect"`
+	Message    string   `json:"message"`
+	Objective  float64  `json:"objective"`
+	BudgetLeft *float64 `json:"budget_left"`
+	// Firing names the firing burn-rate alerts: "page 1h/5m 14.4x".
+	Firing []string `json:"firing"`
+	Owner  Owner    `json:"owner"`
+	// Cached: the reason comes from the last known good evaluation.
+	Cached bool `json:"cached"`
+}
+
+// GateSLO is what the decision knew about one SLO: its inputs.
+type GateSLO struct {
+	SLO       string  `json:"slo"`
+	Objective float64 `json:"objective"`
+	Window    string  `json:"window"`
+	// EvaluatedAt is the evaluation time of the data decided on (older than
+	// at when it came from the cache).
+	EvaluatedAt time.Time `json:"evaluated_at"`
+	// Evaluation is live, cache or failed.
+	Evaluation string `json:"evaluation"`
+	// DataState is ok, no_data, insufficient_data or error.
+	DataState  string         `json:"data_state"`
+	Reason     string         `json:"reason,omitempty"`
+	BudgetLeft *float64       `json:"budget_left"`
+	BurnRates  []GateBurnRate `json:"burn_rates"`
+	Firing     []GateFiring   `json:"firing"`
+	NoData     string         `json:"no_data_policy"`
+	Error      string         `json:"error,omitempty"`
+}
+
+// GateBurnRate is the burn rate over one alert window; null without data.
+type GateBurnRate struct {
+	Window   string   `json:"window"`
+	Seconds  float64  `json:"seconds"`
+	BurnRate *float64 `json:"burn_rate"`
+}
+
+// GateFiring is one firing burn-rate alert.
+type GateFiring struct {
+	Severity  string  `json:"severity"`
+	Long      string  `json:"long_window"`
+	Short     string  `json:"short_window"`
+	Factor    float64 `json:"factor"`
+	LongBurn  float64 `json:"long_burn"`
+	ShortBurn float64 `json:"short_burn"`
+}
+
+// GateCI is the CI run the decision was made in.
+type GateCI struct {
+	// Provider is github, gitlab, jenkins, buildkite, circleci, ci, or empty.
+	Provider string `json:"provider"`
+	// Env holds the CI variables that identify the run (gate.CIVars).
+	Env map[string]string `json:"env"`
+}
+
+// GateMeta is what a decision is rendered with besides the decision.
+type GateMeta struct {
+	// Time is when the decision was made.
+	Time     time.Time
+	ExitCode int
+	CI       GateCI
+}
+
+// NewGateDecision converts a decision into its JSON form.
+func NewGateDecision(d gate.Decision, m GateMeta) GateDecision {
+	p := d.Policy
+	g := GateDecision{
+		SchemaVersion: GateSchemaVersion,
+		ID:            d.ID,
+		Time:          m.Time.UTC(),
+		At:            d.At.UTC(),
+		Service:       d.Service,
+		Tier:          d.Tier,
+		Owner:         Owner{Team: d.Owner.Team, Contact: d.Owner.Contact},
+		ChangeType:    string(d.ChangeType),
+		Verdict:       string(d.Verdict),
+		PolicyVerdict: string(d.PolicyVerdict),
+		ExitCode:      m.ExitCode,
+		DryRun:        d.DryRun,
+		FailOnWarn:    d.FailOnWarn,
+		Escalated:     d.Escalated,
+		Exempted:      d.Exempted,
+		Source:        d.Source,
+		Policy: GatePolicy{
+			BlockBelow: p.BlockBelow, WarnBelow: p.WarnBelow, BlockOnPage: p.BlockOnPage, WarnOnTicket: p.WarnOnTicket,
+			AllowDuringFreeze: []string{}, OnError: string(p.OnError), MaxStalenessSeconds: p.MaxStaleness.Seconds(),
+			Fallback: strings.TrimPrefix(string(p.Fallback), "fail_"),
+		},
+		Reasons:  []GateReason{},
+		SLOs:     []GateSLO{},
+		Warnings: []string{},
+		CI:       m.CI,
+	}
+	if g.CI.Env == nil {
+		g.CI.Env = map[string]string{}
+	}
+	for _, c := range p.AllowDuringFreeze {
+		g.Policy.AllowDuringFreeze = append(g.Policy.AllowDuringFreeze, string(c))
+	}
+	if d.Override != nil {
+		g.Override = &GateOverride{Actor: d.Override.Actor, ActorFrom: d.Override.ActorFrom, Reason: d.Override.Reason}
+	}
+	g.Warnings = append(g.Warnings, d.Warnings...)
+
+	fb := d.Fallback
+	g.Fallback = GateFallback{Path: string(fb.Path), Policy: string(fb.Policy),
+		MaxStalenessSeconds: fb.MaxStaleness.Seconds(), SLOs: []string{}}
+	g.Fallback.SLOs = append(g.Fallback.SLOs, fb.SLOs...)
+	if fb.Cache != "" {
+		c := string(fb.Cache)
+		g.Fallback.Cache = &c
+	}
+	if !fb.CacheAt.IsZero() {
+		t := fb.CacheAt.UTC()
+		g.Fallback.CacheAt = &t
+		g.Fallback.CacheAgeSeconds = num(d.At.Sub(fb.CacheAt).Seconds())
+	}
+	if fb.Error != "" {
+		e := fb.Error
+		g.Fallback.Error = &e
+	}
+
+	for _, r := range d.Reasons {
+		gr := GateReason{SLO: r.SLO, Rule: string(r.Rule), Effect: string(r.Effect), Message: r.Message,
+			Objective: r.Objective, Owner: Owner{Team: r.Owner.Team, Contact: r.Owner.Contact}, Cached: r.Cached, Firing: []string{}}
+		if r.HasBudget {
+			gr.BudgetLeft = num(r.BudgetLeft)
+		}
+		for _, a := range r.Firing {
+			gr.Firing = append(gr.Firing, gate.AlertName(a))
+		}
+		g.Reasons = append(g.Reasons, gr)
+	}
+	for _, o := range d.SLOs {
+		s := GateSLO{SLO: o.SLO, Objective: o.Objective, Window: o.Window, EvaluatedAt: o.At.UTC(),
+			Evaluation: "live", DataState: string(o.State), Reason: o.StateReason, NoData: string(o.NoData),
+			BurnRates: []GateBurnRate{}, Firing: []GateFiring{}, Error: o.Error}
+		switch {
+		case o.Error != "":
+			s.Evaluation, s.DataState = "failed", ConditionError
+		case o.Cached:
+			s.Evaluation = "cache"
+		}
+		if o.State == slo.DataOK && o.Error == "" {
+			s.BudgetLeft = num(o.BudgetLeft)
+		}
+		for _, b := range o.Burn {
+			br := GateBurnRate{Window: slo.PromQLDuration(b.Window), Seconds: b.Window.Seconds()}
+			if !b.NoData {
+				br.BurnRate = num(b.Rate)
+			}
+			s.BurnRates = append(s.BurnRates, br)
+		}
+		for _, a := range o.Firing {
+			s.Firing = append(s.Firing, GateFiring{Severity: string(a.Severity), Long: slo.PromQLDuration(a.Long),
+				Short: slo.PromQLDuration(a.Short), Factor: a.Factor, LongBurn: a.LongBurn, ShortBurn: a.ShortBurn})
+		}
+		g.SLOs = append(g.SLOs, s)
+	}
+	return g
+}
+
+// Blocked reports whether the decision stops the deploy.
+func (g GateDecision) Blocked() bool { return g.Verdict == string(gate.Block) && !g.DryRun }
+
+// Headline is the decision in one sentence, starting with the verdict in
+// capitals: "BLOCK: deploy of checkout (normal change) is blocked by the error
+// budget policy."
+func (g GateDecision) Headline() string {
+	return strings.ToUpper(g.verdictWord()) + ": " + g.sentence()
+}
+
+func (g GateDecision) verdictWord() string {
+	w := g.Verdict
+	if g.Override != nil {
+		w += " (overridden)"
+	}
+	if g.DryRun {
+		w = "dry run, not enforced: " + w
+	}
+	return w
+}
+
+func (g GateDecision) sentence() string {
+	what := fmt.Sprintf("deploy of %s (%s change)", g.Service, g.ChangeType)
+	switch {
+	case g.Override != nil:
+		return fmt.Sprintf("%s is allowed by an override from %s; the policy says %s.", what, g.Override.Actor, g.PolicyVerdict)
+	case g.Exempted:
+		return fmt.Sprintf("%s is allowed during a freeze: the policy blocks other changes.", what)
+	case g.Escalated:
+		return fmt.Sprintf("%s is blocked: --fail-on-warn makes warnings block.", what)
+	case g.Verdict == string(gate.Block):
+		return what + " is blocked by the error budget policy."
+	case g.Verdict == string(gate.Warn):
+		return what + " is allowed, with warnings."
+	}
+	return what + " is allowed."
+}
+
+// sloVerdict is the worst effect among the reasons of each SLO.
+func (g GateDecision) sloVerdicts() map[string]string {
+	rank := map[string]int{"allow": 0, "warn": 1, "block": 2}
+	out := map[string]string{}
+	for _, r := range g.Reasons {
+		if v, ok := out[r.SLO]; !ok || rank[r.Effect] > rank[v] {
+			out[r.SLO] = r.Effect
+		}
+	}
+	return out
+}
+
+// evaluationLabel is "live", "cache, 10m old" or "failed".
+func (s GateSLO) evaluationLabel(at time.Time) string {
+	if s.Evaluation == "cache" {
+		return "cache, " + Duration(at.Sub(s.EvaluatedAt)) + " old"
+	}
+	return s.Evaluation
+}
+
+func (s GateSLO) dataLabel() string {
+	switch s.DataState {
+	case "no_data":
+		return "no data"
+	case "insufficient_data":
+		return "insufficient"
+	}
+	return s.DataState
+}
+
+func budgetLabel(b *float64) string {
+	if b == nil {
+		return "-"
+	}
+	return Percent(*b, 2)
+}
+
+func firingLabel(f []string) string {
+	if len(f) == 0 {
+		return "-"
+	}
+	return strings.Join(f, ", ")
+}
+
+// sloGrid is the table of SLOs: a row per SLO.
+func (g GateDecision) sloGrid() Grid {
+	verdicts := g.sloVerdicts()
+	grid := Grid{Header: []string{"SLO", "OBJECTIVE", "WINDOW", "DATA", "BUDGET LEFT", "FIRING", "EVALUATED", "VERDICT"}}
+	for _, s := range g.SLOs {
+		grid.Rows = append(grid.Rows, []string{s.SLO, Objective(s.Objective), s.Window, s.dataLabel(),
+			budgetLabel(s.BudgetLeft), firingLabel(firingNames(s.Firing)), s.evaluationLabel(g.At), verdicts[s.SLO]})
+	}
+	return grid
+}
+
+func firingNames(fs []GateFiring) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %s/%s %sx", f.Severity, f.Long, f.Short, trimFloat(f.Factor)))
+	}
+	return out
+}
+
+// trimFloat is the shortest decimal form of f: 14.4, 6.
+func trimFloat(f float64) string {
+	s := fixed(f, 6)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// fallbackLine says how the decision was reached when SLOs failed.
+func (g GateDecision) fallbackLine() string {
+	fb := g.Fallback
+	if fb.Path == string(gate.PathNone) {
+		return "none, every SLO was evaluated live"
+	}
+	s := fmt.Sprintf("%s (on_error %s", fb.Path, fb.Policy)
+	if fb.Cache != nil {
+		s += ", cache " + *fb.Cache
+		if fb.CacheAt != nil {
+			s += fmt.Sprintf(": evaluated %s, %s before --at", fb.CacheAt.Format(time.RFC3339), Duration(g.At.Sub(*fb.CacheAt)))
+		}
+		s += fmt.Sprintf("; max_staleness %s", Duration(time.Duration(fb.MaxStalenessSeconds*float64(time.Second))))
+	}
+	return s + ") for " + strings.Join(fb.SLOs, ", ")
+}
+
+// WriteGateText writes the decision for people: the headline, a table of the
+// SLOs, every reason, whom to contact and how the decision was reached.
+func WriteGateText(w io.Writer, g GateDecision) error {
+	var b strings.Builder
+	b.WriteString(g.Headline() + "\n")
+	if g.Override != nil {
+		fmt.Fprintf(&b, "Override reason: %s\n", g.Override.Reason)
+	}
+	b.WriteString("\n")
+	if err := Write(&b, Table, g.sloGrid()); err != nil {
+		return err
+	}
+	b.WriteString("\nReasons, most important first:\n")
+	width := 0
+	for _, r := range g.Reasons {
+		width = max(width, len(r.SLO))
+	}
+	for _, r := range g.Reasons {
+		fmt.Fprintf(&b, "  %-5s  %-*s  %s\n", r.Effect, width, r.SLO, r.Message)
+	}
+	b.WriteString("\n")
+	owner := slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String()
+	if owner == "" {
+		owner = "none given in the spec"
+	}
+	fmt.Fprintf(&b, "Owner:     %s\n", owner)
+	fmt.Fprintf(&b, "Fallback:  %s\n", g.fallbackLine())
+	fmt.Fprintf(&b, "Decision:  %s at %s, source %s\n", g.ID, g.At.Format(time.RFC3339), g.Source)
+	if g.Verdict == string(gate.Block) && g.Override == nil {
+		b.WriteString("To deploy anyway, agree it with the owner and run again with --override --reason TEXT (audited).\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	if err != nil {
+		return fmt.Errorf("could not write the decision: %w", err)
+	}
+	return nil
+}
+
+// WriteGateMarkdown writes the decision as Markdown, as for a GitHub step
+// summary: the headline, a table of the reasons and how it was reached.
+func WriteGateMarkdown(w io.Writer, g GateDecision) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### nines gate: %s %s\n\n", strings.ToUpper(g.verdictWord()), g.Service)
+	b.WriteString(mdEscape(g.sentence()) + "\n")
+	if g.Override != nil {
+		fmt.Fprintf(&b, "\nOverride reason: %s\n", mdEscape(g.Override.Reason))
+	}
+	b.WriteString("\n")
+	budgets := map[string]GateSLO{}
+	for _, s := range g.SLOs {
+		budgets[s.SLO] = s
+	}
+	grid := Grid{Header: []string{"Effect", "SLO", "Objective", "Budget left", "Firing", "Evaluated", "Reason"}}
+	for _, r := range g.Reasons {
+		grid.Rows = append(grid.Rows, []string{r.Effect, r.SLO, Objective(r.Objective), budgetLabel(r.BudgetLeft),
+			firingLabel(r.Firing), budgets[r.SLO].evaluationLabel(g.At), r.Message})
+	}
+	if err := Write(&b, Markdown, grid); err != nil {
+		return err
+	}
+	owner := slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String()
+	if owner == "" {
+		owner = "none given in the spec"
+	}
+	fmt.Fprintf(&b, "\nOwner: %s · Fallback: %s · Decision `%s` at %s · Source: %s\n",
+		mdEscape(owner), mdEscape(g.fallbackLine()), g.ID, g.At.Format(time.RFC3339), mdEscape(g.Source))
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("could not write the decision: %w", err)
+	}
+	return nil
+}
+
+// GitHubAnnotationLimit is how many annotations GitHub shows for one step.
+const GitHubAnnotationLimit = 10
+
+// GateAnnotations returns GitHub Actions workflow commands (::error and
+// ::warning) for the decision, most important first and at most limit: the
+// verdict when it is not a plain allow, then each blocking and warning
+// reason. A blocking reason is an error only when the decision blocks.
+func GateAnnotations(g GateDecision, limit int) []string {
+	var out []string
+	add := func(level, title, msg string) {
+		out = append(out, fmt.Sprintf("::%s title=%s::%s", level, ghProperty(title), ghData(msg)))
+	}
+	title := "nines gate " + g.Service
+	switch {
+	case g.Blocked():
+		add("error", title+": deploy blocked", g.sentence()+" Owner: "+slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String())
+	case g.Verdict != string(gate.Allow) || g.Override != nil || g.Exempted:
+		add("warning", title+": "+g.verdictWord(), g.sentence())
+	}
+	for _, r := range g.Reasons {
+		level := ""
+		switch {
+		case r.Effect == string(gate.Block) && g.Blocked():
+			level = "error"
+		case r.Effect == string(gate.Block), r.Effect == string(gate.Warn):
+			level = "warning"
+		default:
+			continue
+		}
+		add(level, fmt.Sprintf("%s/%s: %s", title, r.SLO, r.Rule), r.Message)
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property value.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
