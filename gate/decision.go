@@ -63,6 +63,9 @@ const (
 	RuleBudgetLow Rule = "budget_low"
 	// RuleTicketAlert: a ticket-severity burn-rate alert fires.
 	RuleTicketAlert Rule = "ticket_alert"
+	// RuleSourceWarning: the source or the evaluation warned (a partial
+	// response, a NaN, several series summed), so the numbers may be off.
+	RuleSourceWarning Rule = "source_warning"
 	// RuleLastKnownGood: the SLO could not be evaluated, and its last known
 	// good evaluation was decided on instead.
 	RuleLastKnownGood Rule = "last_known_good"
@@ -71,7 +74,7 @@ const (
 )
 
 var ruleOrder = []Rule{RulePageAlert, RuleBudgetExhausted, RuleEvaluationError, RuleNoData,
-	RuleInsufficientData, RuleBudgetLow, RuleTicketAlert, RuleLastKnownGood, RuleWithinPolicy}
+	RuleInsufficientData, RuleBudgetLow, RuleTicketAlert, RuleSourceWarning, RuleLastKnownGood, RuleWithinPolicy}
 
 // Reason is one finding about one SLO and its effect on the decision.
 type Reason struct {
@@ -116,6 +119,8 @@ type Observation struct {
 	// Firing are the burn-rate alerts that fire, pages first.
 	Firing []budget.AlertState
 	NoData slo.NoDataPolicy
+	// Warnings are the source's and the evaluation's about this SLO.
+	Warnings []string
 	// Error is why the SLO could not be evaluated; empty when it was.
 	Error string
 	// Cached is set when the observation is a last known good evaluation.
@@ -132,6 +137,7 @@ func Observe(e slo.Evaluation) Observation {
 		State:       e.SLI.State,
 		StateReason: e.SLI.Reason,
 		NoData:      e.SLO.NoData,
+		Warnings:    e.Warnings,
 	}
 	if e.Err != nil {
 		o.Error = e.Err.Error()
@@ -522,6 +528,10 @@ func rules(p slo.GatePolicy, o Observation, owner slo.Owner) []Reason {
 	}
 	if len(tickets) > 0 && p.WarnOnTicket {
 		add(RuleTicketAlert, Warn, "burning slowly: %s", alertList(tickets))
+	}
+	if len(o.Warnings) > 0 {
+		add(RuleSourceWarning, Warn, "the evaluation came with warnings, so its numbers may be partial or off: %s",
+			strings.Join(o.Warnings, "; "))
 	}
 	if len(out) == 0 {
 		msg := fmt.Sprintf("within policy: %s of the error budget left (warn below %s), ", pct(o.BudgetLeft), pct(p.WarnBelow))

@@ -248,6 +248,22 @@ func TestDecide(t *testing.T) {
 			reasons: "block page_alert latency, warn insufficient_data latency",
 		},
 		{
+			name: "warnings from the source warn: the numbers may be partial",
+			in: gate.Input{SLOs: []slo.SLO{avail}, Evaluations: []slo.Evaluation{func() slo.Evaluation {
+				e := ok(avail, 0.9)
+				e.Warnings = []string{"PromQL warning: partial response", "store gateway unreachable"}
+				return e
+			}()}},
+			verdict: gate.Warn,
+			reasons: "warn source_warning availability",
+			check: func(t *testing.T, d gate.Decision) {
+				want := "the evaluation came with warnings, so its numbers may be partial or off: PromQL warning: partial response; store gateway unreachable"
+				if d.Reasons[0].Message != want {
+					t.Errorf("message %q, want %q", d.Reasons[0].Message, want)
+				}
+			},
+		},
+		{
 			name: "a rollback during a freeze is allowed, its reasons kept",
 			in: gate.Input{SLOs: []slo.SLO{avail}, Evaluations: []slo.Evaluation{ok(avail, 0.82, page)},
 				ChangeType: slo.ChangeRollback},
