@@ -1,0 +1,633 @@
+package slo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/nines-sre/nines/budget"
+)
+
+// Incident detection. Scan range-queries every SLO's error ratio over a
+// period in steps of ScanOptions.Step, each step measured over a window of
+// the same length so that the steps tile the period: step k covers
+// [Start+(k-1)·Step, Start+k·Step) and is evaluated at its end. A step burns
+// when its error ratio ÷ (1 − objective) exceeds the SLO's threshold (by
+// default the factor of its fastest page alert). Burning steps of any SLO of
+// a service, merged across quiet gaps shorter than MergeGap, make one
+// incident of the service; every SLO of the service is measured over it.
+// The same pass folds every step into daily error ratios per SLO and
+// measures the spans an incidents file states.
+
+// Defaults of ScanOptions.
+const (
+	// DefaultStep is the default detection step, and window: the short window
+	// of the SRE Workbook's fastest page alert (14.4x over 1h and 5m).
+	DefaultStep = 5 * time.Minute
+	// DefaultMergeGap merges burning spans less than 15 minutes apart.
+	DefaultMergeGap = 15 * time.Minute
+	// DefaultMaxPoints is the most steps asked of one range query:
+	// Prometheus refuses more than 11,000 points per series.
+	DefaultMaxPoints = 10000
+	// DefaultScanConcurrency is how many services are scanned at once.
+	DefaultScanConcurrency = 4
+)
+
+// ScanOptions tunes Scan.
+type ScanOptions struct {
+	// Start and End bound the period scanned; End should not be after the
+	// evaluation time. Only whole steps are scanned.
+	Start, End time.Time
+	// Step is the detection step and window; 0 means DefaultStep.
+	Step time.Duration
+	// MergeGap merges burning spans closer than it; 0 means DefaultMergeGap.
+	MergeGap time.Duration
+	// Threshold is the burn rate above which a step burns; 0 means each
+	// SLO's FastestPageFactor.
+	Threshold float64
+	// Location sets the days of the daily measures; nil means UTC.
+	Location *time.Location
+	// MaxPoints caps the steps of one range query; 0 means DefaultMaxPoints.
+	MaxPoints int
+	// Concurrency is how many services are scanned at once; 0 means
+	// DefaultScanConcurrency.
+	Concurrency int
+	// Records are incidents stated in a file; those of a scanned service
+	// are measured.
+	Records []IncidentRecord
+	// Progress, when set, is called after each service with the number of
+	// services done and the total. Calls do not overlap.
+	Progress func(done, total int)
+}
+
+func (o ScanOptions) withDefaults() ScanOptions {
+	if o.Step <= 0 {
+		o.Step = DefaultStep
+	}
+	if o.MergeGap <= 0 {
+		o.MergeGap = DefaultMergeGap
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.MaxPoints <= 0 {
+		o.MaxPoints = DefaultMaxPoints
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultScanConcurrency
+	}
+	return o
+}
+
+// FastestPageFactor is the burn-rate factor of an SLO's fastest page alert
+// (the one with the shortest long window; the highest factor on a tie),
+// the default incident threshold. Without page alerts it is the highest
+// factor of any alert, and 1 without alerts.
+func FastestPageFactor(alerts []budget.AlertWindow) float64 {
+	var best *budget.AlertWindow
+	for i := range alerts {
+		a := &alerts[i]
+		if a.Severity != budget.Page {
+			continue
+		}
+		if best == nil || a.Long < best.Long || (a.Long == best.Long && a.Factor > best.Factor) {
+			best = a
+		}
+	}
+	if best != nil {
+		return best.Factor
+	}
+	f := 0.0
+	for _, a := range alerts {
+		f = math.Max(f, a.Factor)
+	}
+	if f == 0 {
+		return 1
+	}
+	return f
+}
+
+// ServiceScan is what a scan measured and found for one service.
+type ServiceScan struct {
+	Service string
+	// Step is the step scanned.
+	Step time.Duration
+	// SLOs are the service's scanned SLOs, in the order given.
+	SLOs []SLOScan
+	// Detected are the incidents found in the metrics, by start.
+	Detected []Incident
+	// Records are the service's incidents-file records, measured, in file
+	// order; each has Record set.
+	Records []Incident
+	// Warnings from the source and the scan, for the user.
+	Warnings []string
+	// Err is set when the source failed; nothing else is then reliable.
+	Err error
+}
+
+// SLOScan is one SLO's measures over the period.
+type SLOScan struct {
+	SLO SLO
+	// Threshold is the burn rate above which a step burns.
+	Threshold float64
+	// Days are the daily measures, in order, covering the period.
+	Days []DayMeasure
+	// Steps is the number of steps scanned; StepsWithData those with a
+	// measurement (traffic, or a ratio).
+	Steps, StepsWithData int
+}
+
+// Coverage is the fraction of steps with data.
+func (s SLOScan) Coverage() float64 {
+	if s.Steps == 0 {
+		return 0
+	}
+	return float64(s.StepsWithData) / float64(s.Steps)
+}
+
+// DayMeasure is one day of an SLO: the steps whose start falls in
+// [Start, End). Bad and Total are events for event-based SLIs; for raw SLIs
+// each step with data adds its ratio to Bad and 1 to Total, so Bad/Total is
+// the mean ratio.
+type DayMeasure struct {
+	Start, End    time.Time
+	Bad, Total    float64
+	Steps         int
+	StepsWithData int
+}
+
+// ErrorRatio is Bad/Total; ok is false without data.
+func (d DayMeasure) ErrorRatio() (ratio float64, ok bool) {
+	if d.StepsWithData == 0 || d.Total <= 0 {
+		return 0, false
+	}
+	return d.Bad / d.Total, true
+}
+
+// Incident sources.
+const (
+	// SourceDetected: found in the metrics.
+	SourceDetected = "detected"
+	// SourceCorrected: found in the metrics, its span and details stated by
+	// an incidents file.
+	SourceCorrected = "corrected"
+	// SourceFile: stated by an incidents file only.
+	SourceFile = "file"
+)
+
+// Incident is one incident of a service: a span [Start, End) and every SLO
+// of the service measured over it.
+type Incident struct {
+	Service    string
+	Start, End time.Time
+	SLOs       []IncidentSLO
+	// Source is SourceDetected, SourceCorrected or SourceFile.
+	Source string
+	// Record is the incidents-file record that states or corrects it.
+	Record *IncidentRecord
+}
+
+// Duration is End - Start.
+func (i Incident) Duration() time.Duration { return i.End.Sub(i.Start) }
+
+// IncidentSLO is one SLO measured over an incident.
+type IncidentSLO struct {
+	SLO string
+	// HasData is false when no step of the incident had data.
+	HasData bool
+	// ErrorRatio is bad over total events during the incident (the mean
+	// ratio for raw SLIs).
+	ErrorRatio float64
+	// PeakErrorRatio and PeakBurnRate are those of the worst step.
+	PeakErrorRatio float64
+	PeakBurnRate   float64
+	// Burning is set when the SLO crossed its threshold during the incident.
+	Burning bool
+	// DowntimeMinutes is ErrorRatio x the incident's minutes.
+	DowntimeMinutes float64
+}
+
+// Peak is the SLO measure with the highest peak burn rate.
+func (i Incident) Peak() IncidentSLO {
+	var p IncidentSLO
+	for j, s := range i.SLOs {
+		if j == 0 || s.PeakBurnRate > p.PeakBurnRate {
+			p = s
+		}
+	}
+	return p
+}
+
+// Incidents applies the incidents file to the detected incidents: a record
+// replaces every detected incident it overlaps (a correction) or, when it
+// overlaps none, is added; a dismissed record removes the detected
+// incidents it overlaps and adds nothing. The result is sorted by start.
+func (s ServiceScan) Incidents() []Incident {
+	out := make([]Incident, 0, len(s.Detected)+len(s.Records))
+	replaced := make([]bool, len(s.Detected))
+	for _, r := range s.Records {
+		overlaps := false
+		for i, d := range s.Detected {
+			if r.Start.Before(d.End) && d.Start.Before(r.End) {
+				replaced[i], overlaps = true, true
+			}
+		}
+		if r.Record.Dismissed {
+			continue
+		}
+		if overlaps {
+			r.Source = SourceCorrected
+		}
+		out = append(out, r)
+	}
+	for i, d := range s.Detected {
+		if !replaced[i] {
+			out = append(out, d)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// Scan measures slos over the period of opts and finds their incidents, a
+// ServiceScan per service in the order services first appear in slos.
+// Services are scanned concurrently (opts.Concurrency at once); a source
+// failure is recorded in that service's Err.
+func Scan(ctx context.Context, rq RangeQuerier, slos []SLO, opts ScanOptions) []ServiceScan {
+	o := opts.withDefaults()
+	var order []string
+	groups := map[string][]SLO{}
+	for _, s := range slos {
+		if _, ok := groups[s.Service]; !ok {
+			order = append(order, s.Service)
+		}
+		groups[s.Service] = append(groups[s.Service], s)
+	}
+	out := make([]ServiceScan, len(order))
+	sem := make(chan struct{}, o.Concurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for i, name := range order {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var recs []IncidentRecord
+			for _, r := range o.Records {
+				if r.Service == name {
+					recs = append(recs, r)
+				}
+			}
+			out[i] = scanService(ctx, rq, name, groups[name], recs, o)
+			if o.Progress != nil {
+				mu.Lock()
+				done++
+				o.Progress(done, len(order))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// spanAcc accumulates one SLO over a span.
+type spanAcc struct {
+	bad, total float64
+	steps      int
+	peak       float64
+	burning    bool
+}
+
+func (a *spanAcc) add(b spanAcc) {
+	a.bad += b.bad
+	a.total += b.total
+	a.steps += b.steps
+	a.peak = math.Max(a.peak, b.peak)
+	a.burning = a.burning || b.burning
+}
+
+// scanner holds the state of one service's scan.
+type scanner struct {
+	o       ScanOptions
+	slos    []SLO
+	scans   []SLOScan
+	objs    []float64
+	n       int // steps in the period
+	warn    map[string]bool
+	dayIdx  int
+	records []IncidentRecord
+	recAcc  [][]spanAcc
+
+	// the open span
+	open     bool
+	start    time.Time
+	lastHot  time.Time
+	span     []spanAcc
+	pending  []spanAcc
+	detected []Incident
+}
+
+func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SLO, recs []IncidentRecord, o ScanOptions) ServiceScan {
+	res := ServiceScan{Service: service, Step: o.Step}
+	sc := &scanner{o: o, slos: slos, warn: map[string]bool{}, records: recs}
+	sc.n = int(o.End.Sub(o.Start) / o.Step)
+	days := dayBounds(o.Start, o.Start.Add(time.Duration(sc.n)*o.Step), o.Location)
+	for _, s := range slos {
+		thr := o.Threshold
+		if thr <= 0 {
+			thr = FastestPageFactor(s.Alerts)
+		}
+		ds := make([]DayMeasure, len(days))
+		for i, d := range days {
+			ds[i] = DayMeasure{Start: d[0], End: d[1]}
+		}
+		sc.scans = append(sc.scans, SLOScan{SLO: s, Threshold: thr, Days: ds, Steps: sc.n})
+		sc.objs = append(sc.objs, s.Objective)
+	}
+	sc.span = make([]spanAcc, len(slos))
+	sc.pending = make([]spanAcc, len(slos))
+	sc.recAcc = make([][]spanAcc, len(recs))
+	for i := range recs {
+		sc.recAcc[i] = make([]spanAcc, len(slos))
+	}
+	vals := make([]stepValues, len(slos))
+	for a := 1; a <= sc.n; a += o.MaxPoints {
+		b := min(sc.n, a+o.MaxPoints-1)
+		for j, s := range slos {
+			v, err := sc.fetch(ctx, rq, s, a, b)
+			if err != nil {
+				res.Err = fmt.Errorf("could not scan SLO %s for incidents: %w", s.ID(), err)
+				return res
+			}
+			vals[j] = v
+		}
+		for k := a; k <= b; k++ {
+			sc.fold(k, vals, k-a)
+		}
+	}
+	sc.closeSpan()
+	res.SLOs = sc.scans
+	res.Detected = sc.detected
+	for i, r := range recs {
+		inc := sc.incident(r.Start, r.End, sc.recAcc[i])
+		inc.Source, inc.Record = SourceFile, &r
+		res.Records = append(res.Records, inc)
+	}
+	for w := range sc.warn {
+		res.Warnings = append(res.Warnings, w)
+	}
+	sort.Strings(res.Warnings)
+	return res
+}
+
+// dayBounds splits [start, end) at midnights in loc.
+func dayBounds(start, end time.Time, loc *time.Location) [][2]time.Time {
+	var out [][2]time.Time
+	for t := start; t.Before(end); {
+		l := t.In(loc)
+		next := time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, loc)
+		if next.After(end) {
+			next = end
+		}
+		out = append(out, [2]time.Time{t, next})
+		t = next
+	}
+	return out
+}
+
+func (sc *scanner) stepTime(k int) time.Time { return sc.o.Start.Add(time.Duration(k) * sc.o.Step) }
+
+// stepValues are one SLO's bad and total per step of a chunk.
+type stepValues struct {
+	bad, total []float64
+	ok         []bool
+}
+
+// fetch range-queries steps a..b of one SLO.
+func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) (stepValues, error) {
+	n := b - a + 1
+	from, to := sc.stepTime(a), sc.stepTime(b)
+	get := func(q string) ([]float64, []bool, error) {
+		vals, present := make([]float64, n), make([]bool, n)
+		if q == "" {
+			return vals, present, nil
+		}
+		res, err := rq.QueryRange(ctx, q, from, to, sc.o.Step)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, w := range res.Warnings {
+			sc.warn[w] = true
+		}
+		if len(res.Series) > 1 {
+			sc.warn[fmt.Sprintf("query %q returned %d series; they were summed (wrap it in sum() to say so)", q, len(res.Series))] = true
+		}
+		for _, ser := range res.Series {
+			for _, p := range ser.Points {
+				if math.IsNaN(p.V) || math.IsInf(p.V, 0) {
+					sc.warn[fmt.Sprintf("query %q returned %v; treated as no data", q, p.V)] = true
+					continue
+				}
+				i := int(math.Round(float64(p.T.Sub(from)) / float64(sc.o.Step)))
+				if i < 0 || i >= n {
+					continue
+				}
+				vals[i] += p.V
+				present[i] = true
+			}
+		}
+		return vals, present, nil
+	}
+	win := PromQLDuration(sc.o.Step)
+	qs := s.SLI.Queries(sc.o.Step)
+	v := stepValues{bad: make([]float64, n), total: make([]float64, n), ok: make([]bool, n)}
+	if s.SLI.Kind == Raw {
+		r, ok, err := get(qs.ErrorRatio)
+		if err != nil {
+			return v, err
+		}
+		for i := range n {
+			if ok[i] {
+				v.bad[i], v.total[i], v.ok[i] = min(max(r[i], 0), 1), 1, true
+			}
+		}
+		return v, nil
+	}
+	total, totalOK, err := get(qs.Total)
+	if err != nil {
+		return v, err
+	}
+	q := qs.Bad
+	if q == "" {
+		q = qs.Good
+	}
+	x, xOK, err := get(q)
+	if err != nil {
+		return v, err
+	}
+	for i := range n {
+		if !totalOK[i] || total[i] <= 0 {
+			continue
+		}
+		bad := x[i]
+		if qs.Bad == "" {
+			if !xOK[i] {
+				sc.warn[fmt.Sprintf("SLO %s: the good query returned no series over %s at some steps; counted as 0 good events", s.ID(), win)] = true
+			}
+			bad = total[i] - x[i]
+		}
+		v.bad[i], v.total[i], v.ok[i] = min(max(bad, 0), total[i]), total[i], true
+	}
+	return v, nil
+}
+
+// fold adds step k (values at index i of vals) to the day measures, the
+// incident state and the records.
+func (sc *scanner) fold(k int, vals []stepValues, i int) {
+	end := sc.stepTime(k)
+	start := end.Add(-sc.o.Step)
+	mid := start.Add(sc.o.Step / 2)
+	step := make([]spanAcc, len(sc.slos))
+	hot := false
+	days := sc.scans[0].Days // every SLO has the same days
+	for sc.dayIdx < len(days)-1 && !start.Before(days[sc.dayIdx].End) {
+		sc.dayIdx++
+	}
+	for j := range sc.slos {
+		sl := &sc.scans[j]
+		d := &sl.Days[sc.dayIdx]
+		d.Steps++
+		v := vals[j]
+		if !v.ok[i] {
+			continue
+		}
+		sl.StepsWithData++
+		d.StepsWithData++
+		d.Bad += v.bad[i]
+		d.Total += v.total[i]
+		r := v.bad[i] / v.total[i]
+		burn := budget.BurnRate(r, sc.objs[j])
+		burning := budget.AlertWindow{Factor: sl.Threshold}.Fires(burn, burn)
+		hot = hot || burning
+		step[j] = spanAcc{bad: v.bad[i], total: v.total[i], steps: 1, peak: r, burning: burning}
+	}
+	for ri, r := range sc.records {
+		if !mid.Before(r.Start) && mid.Before(r.End) {
+			for j := range step {
+				sc.recAcc[ri][j].add(step[j])
+			}
+		}
+	}
+	switch {
+	case hot && !sc.open:
+		sc.open, sc.start, sc.lastHot = true, start, end
+		copy(sc.span, step)
+	case hot:
+		for j := range step {
+			sc.span[j].add(sc.pending[j])
+			sc.span[j].add(step[j])
+		}
+		clear(sc.pending)
+		sc.lastHot = end
+	case sc.open:
+		for j := range step {
+			sc.pending[j].add(step[j])
+		}
+		if end.Sub(sc.lastHot) >= sc.o.MergeGap {
+			sc.closeSpan()
+		}
+	}
+}
+
+// closeSpan ends the open span at its last burning step.
+func (sc *scanner) closeSpan() {
+	if !sc.open {
+		return
+	}
+	inc := sc.incident(sc.start, sc.lastHot, sc.span)
+	inc.Source = SourceDetected
+	sc.detected = append(sc.detected, inc)
+	sc.open = false
+	clear(sc.span)
+	clear(sc.pending)
+}
+
+// incident measures every SLO over [start, end) from its accumulators.
+func (sc *scanner) incident(start, end time.Time, acc []spanAcc) Incident {
+	inc := Incident{Service: sc.slos[0].Service, Start: start, End: end}
+	for j, s := range sc.slos {
+		a := acc[j]
+		m := IncidentSLO{SLO: s.Name, Burning: a.burning}
+		if a.steps > 0 && a.total > 0 {
+			m.HasData = true
+			m.ErrorRatio = a.bad / a.total
+			m.PeakErrorRatio = a.peak
+			m.PeakBurnRate = budget.BurnRate(a.peak, sc.objs[j])
+			m.DowntimeMinutes = m.ErrorRatio * end.Sub(start).Minutes()
+		}
+		inc.SLOs = append(inc.SLOs, m)
+	}
+	return inc
+}
+
+// ProbeStep picks the detection step: the finest of candidates (sorted
+// finest first) at which range queries return data for nearly as many steps
+// (90%) as the coarsest does, over the last day before end. A window as
+// short as the data's scrape interval holds too few samples for increase():
+// data sampled every 5 minutes needs a 10-minute step on Prometheus 3, whose
+// ranges exclude their start. Up to three SLOs with data are probed and the
+// coarsest pick wins. ok is false when none of the probed SLOs has data; the
+// step is then candidates[0].
+func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, candidates []time.Duration) (step time.Duration, ok bool, err error) {
+	if len(candidates) == 0 {
+		return DefaultStep, false, nil
+	}
+	step = candidates[0]
+	probed := 0
+	for _, s := range slos {
+		if probed == 3 {
+			break
+		}
+		cov := make([]float64, len(candidates))
+		best := 0.0
+		for i, c := range candidates {
+			qs := s.SLI.Queries(c)
+			q := qs.Total
+			if q == "" {
+				q = qs.ErrorRatio
+			}
+			start := end.Add(-budget.Day).Truncate(c)
+			res, err := rq.QueryRange(ctx, q, start.Add(c), end, c)
+			if err != nil {
+				return candidates[0], false, fmt.Errorf("could not probe the data's resolution with SLO %s: %w", s.ID(), err)
+			}
+			steps := map[int64]bool{}
+			for _, ser := range res.Series {
+				for _, p := range ser.Points {
+					if !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
+						steps[p.T.UnixMilli()] = true
+					}
+				}
+			}
+			cov[i] = float64(len(steps)) / math.Max(1, float64(end.Sub(start)/c))
+			best = math.Max(best, cov[i])
+		}
+		if best == 0 {
+			continue
+		}
+		probed++
+		for i, c := range candidates {
+			if cov[i] >= 0.9*best {
+				step = max(step, c)
+				break
+			}
+		}
+	}
+	return step, probed > 0, nil
+}
