@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -134,7 +135,12 @@ func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded,
 	}
 
 	start := time.Now()
-	input, err := readMaybeGzip(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read OpenMetrics file: %w", err)
+	}
+	defer f.Close()
+	input, err := textReader(f, path)
 	if err != nil {
 		return nil, err
 	}
@@ -186,25 +192,33 @@ func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded,
 	return e, nil
 }
 
-// readMaybeGzip reads the file, decompressing it if it starts with the gzip
+// textReader returns the text of f, decompressed if it starts with the gzip
 // magic bytes.
-func readMaybeGzip(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("could not read OpenMetrics file: %w", err)
+func textReader(f *os.File, path string) (io.Reader, error) {
+	br := bufio.NewReaderSize(f, 1<<20)
+	magic, err := br.Peek(2)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("could not read OpenMetrics file %q: %w", path, err)
 	}
-	if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
-		return b, nil
+	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		return br, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("could not read OpenMetrics file %q: gzip: %w", path, err)
-	}
-	out, err := io.ReadAll(zr)
+	zr, err := gzip.NewReader(br)
 	if err != nil {
 		return nil, fmt.Errorf("could not read OpenMetrics file %q: gzip: %w", path, err)
 	}
-	return out, nil
+	return gzipErrors{zr}, nil
+}
+
+// gzipErrors says "gzip" in the errors of a gzip stream.
+type gzipErrors struct{ r io.Reader }
+
+func (g gzipErrors) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("gzip: %w", err)
+	}
+	return n, err
 }
 
 // family is the metric family the parser is in: the name of the last HELP,
@@ -227,30 +241,118 @@ type seriesState struct {
 
 type loadStats struct{ series, samples int }
 
-// load parses input as OpenMetrics the way promtool's backfill does and
-// appends every sample to h. It checks what promtool leaves to chance: a
-// timestamp on every sample, time order within each series, samples that
-// belong to their family's type, and non-negative counters.
-func load(ctx context.Context, h *tsdb.Head, input []byte, path string) (loadStats, error) {
-	var (
-		st      loadStats
-		p       = textparse.NewOpenMetricsParser(input, labels.NewSymbolTable())
-		app     = h.AppenderV2(ctx)
-		pending int
-		line    int // lines consumed so far; the parser returns one entry per line
-		fam     family
-		lset    labels.Labels
-		byText  = map[string]*seriesState{}            // by the series text as written
-		byRef   = map[storage.SeriesRef]*seriesState{} // the same series written differently
-	)
-	fail := func(err error) (loadStats, error) {
-		return st, errors.Join(&LoadError{File: path, Line: line, Err: err}, app.Rollback())
+// chunkSize is how much OpenMetrics text the loader parses at a time. The
+// parser wants its input as one []byte, and a file of 10M samples is about
+// 700 MB of text: reading it whole would make peak memory grow with the file.
+// The loader hands the parser one chunk of whole lines at a time instead,
+// preceded by the last TYPE line (the only state the parser carries from one
+// line to the next) and followed by a "# EOF" line.
+var chunkSize = 16 << 20
+
+// loader appends the samples of one file to a head, chunk by chunk.
+type loader struct {
+	ctx     context.Context
+	head    *tsdb.Head
+	path    string
+	app     storage.AppenderV2
+	pending int    // samples appended since the last commit
+	line    int    // the line being parsed, 1-based
+	fam     family // the family the samples belong to
+	// lastType replays the parser's state at the start of a chunk: the
+	// last TYPE line read, as text.
+	lastType []byte
+	byText   map[string]*seriesState            // by the series text as written
+	byRef    map[storage.SeriesRef]*seriesState // the same series written differently
+	st       loadStats
+}
+
+// load parses r as OpenMetrics the way promtool's backfill does and appends
+// every sample to h. It checks what promtool leaves to chance: a timestamp on
+// every sample, time order within each series, samples that belong to their
+// family's type, and non-negative counters.
+func load(ctx context.Context, h *tsdb.Head, r io.Reader, path string) (loadStats, error) {
+	l := &loader{
+		ctx: ctx, head: h, path: path, app: h.AppenderV2(ctx),
+		byText: map[string]*seriesState{},
+		byRef:  map[storage.SeriesRef]*seriesState{},
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	buf := make([]byte, 0, chunkSize+64<<10)
+	for {
+		buf = append(buf[:0], l.lastType...)
+		start := len(buf)
+		var err error
+		if buf, err = readChunk(br, buf, chunkSize); err != nil {
+			return l.st, errors.Join(fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err), l.app.Rollback())
+		}
+		_, err = br.Peek(1)
+		final := errors.Is(err, io.EOF)
+		if err != nil && !final {
+			return l.st, errors.Join(fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err), l.app.Rollback())
+		}
+		if !final {
+			buf = append(buf, "# EOF\n"...) // readChunk ends on a line feed
+		}
+		if err := l.parse(buf, start > 0); err != nil {
+			return l.st, errors.Join(err, l.app.Rollback())
+		}
+		if final {
+			break
+		}
+	}
+	if err := l.app.Commit(); err != nil {
+		return l.st, fmt.Errorf("could not load OpenMetrics file %q: could not commit samples: %w", path, err)
+	}
+	return l.st, nil
+}
+
+// readChunk appends at least size bytes of r to buf, or all that is left,
+// ending after a line feed unless r ends without one.
+func readChunk(r *bufio.Reader, buf []byte, size int) ([]byte, error) {
+	start := len(buf)
+	buf = slices.Grow(buf, size)[:start+size]
+	n, err := io.ReadFull(r, buf[start:])
+	buf = buf[:start+n]
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return buf, nil
+	case err != nil:
+		return buf, err
+	case buf[len(buf)-1] == '\n':
+		return buf, nil
 	}
 	for {
-		line++
+		rest, err := r.ReadSlice('\n')
+		buf = append(buf, rest...)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			return buf, nil
+		}
+		return buf, err
+	}
+}
+
+// parse parses one chunk. replay tells that the chunk starts with the
+// replayed TYPE line, which is not a line of the file. A chunk that is not
+// the file's last ends with an added "# EOF", which the parser reports as
+// io.EOF; a "# EOF" of the file before the chunk's end is an error of the
+// parser ("unexpected data after # EOF").
+func (l *loader) parse(chunk []byte, replay bool) error {
+	p := textparse.NewOpenMetricsParser(chunk, labels.NewSymbolTable())
+	if replay {
+		if _, err := p.Next(); err != nil {
+			return fmt.Errorf("could not load OpenMetrics file %q: replaying %q: %w", l.path, l.lastType, err)
+		}
+	}
+	fail := func(err error) error { return &LoadError{File: l.path, Line: l.line, Err: err} }
+	for {
+		l.line++
 		entry, err := p.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			l.line-- // the "# EOF" line is not counted: it is the file's last or an added one
+			return nil
 		}
 		if err != nil {
 			// The parser's own words, made plainer for the two ends of a file.
@@ -258,103 +360,119 @@ func load(ctx context.Context, h *tsdb.Head, input []byte, path string) (loadSta
 			case strings.Contains(msg, "does not end with # EOF"):
 				err = errors.New(`missing "# EOF" at the end: the file is truncated or not OpenMetrics`)
 			case strings.Contains(msg, "unexpected data after # EOF"):
-				line++ // the parser read past the "# EOF" line
+				l.line++ // the parser read past the "# EOF" line
 				err = errors.New(`unexpected data after "# EOF"`)
 			}
 			return fail(err)
 		}
-		if line%4096 == 1 { // also before the first line
-			if err := ctx.Err(); err != nil {
-				return st, errors.Join(fmt.Errorf("loading %q interrupted at line %d: %w", path, line, err), app.Rollback())
+		if l.line%4096 == 1 { // also before the first line
+			if err := l.ctx.Err(); err != nil {
+				return fmt.Errorf("loading %q interrupted at line %d: %w", l.path, l.line, err)
 			}
 		}
 		switch entry {
 		case textparse.EntryType:
 			name, typ := p.Type()
-			if string(name) != fam.name {
-				fam = family{name: string(name)}
+			if string(name) != l.fam.name {
+				l.fam = family{name: string(name)}
 			}
-			fam.typ = typ
+			l.fam.typ = typ
+			l.lastType = fmt.Appendf(l.lastType[:0], "# TYPE %s %s\n", metricNameText(l.fam.name), typ)
 			continue
 		case textparse.EntryHelp:
 			name, _ := p.Help()
-			if string(name) != fam.name {
-				fam = family{name: string(name), typ: model.MetricTypeUnknown}
+			if string(name) != l.fam.name {
+				l.fam = family{name: string(name), typ: model.MetricTypeUnknown}
 			}
 			continue
 		case textparse.EntryUnit:
 			name, _ := p.Unit()
-			if string(name) != fam.name {
-				fam = family{name: string(name), typ: model.MetricTypeUnknown}
+			if string(name) != l.fam.name {
+				l.fam = family{name: string(name), typ: model.MetricTypeUnknown}
 			}
 			continue
 		case textparse.EntrySeries:
 		default:
-			continue // comments; OpenMetrics has no other entries outside families
+			continue // OpenMetrics has no other entries
 		}
-
-		text, ts, v := p.Series()
-		if ts == nil {
-			return fail(fmt.Errorf("sample %s has no timestamp: every sample of a file needs one", text))
-		}
-		s := byText[string(text)]
-		if s == nil || s.family != fam.name {
-			lset = labels.EmptyLabels()
-			p.Labels(&lset)
-			var err error
-			if fam, err = checkFamily(fam, lset); err != nil {
-				return fail(err)
-			}
-			if s == nil {
-				ref, err := app.Append(0, lset, 0, *ts, v, nil, nil, storage.AOptions{})
-				if err != nil {
-					return fail(fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err))
-				}
-				if s = byRef[ref]; s == nil {
-					s = &seriesState{ref: ref, lastT: math.MinInt64}
-					byRef[ref] = s
-					st.series++
-				} else if *ts <= s.lastT {
-					return fail(outOfOrder(text, *ts, s))
-				}
-				byText[string(text)] = s
-				s.family = fam.name
-				s.nonNegative = nonNegative(fam.typ, lset.Get(labels.MetricName), fam.name)
-				if err := checkValue(s, text, v); err != nil {
-					return fail(err)
-				}
-				s.lastT, s.line = *ts, line
-				st.samples++
-				pending++
-				continue
-			}
-			s.family = fam.name
-			s.nonNegative = nonNegative(fam.typ, lset.Get(labels.MetricName), fam.name)
-		}
-		if *ts <= s.lastT {
-			return fail(outOfOrder(text, *ts, s))
-		}
-		if err := checkValue(s, text, v); err != nil {
+		if err := l.sample(p); err != nil {
 			return fail(err)
 		}
-		if _, err := app.Append(s.ref, labels.EmptyLabels(), 0, *ts, v, nil, nil, storage.AOptions{}); err != nil {
-			return fail(fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err))
+	}
+}
+
+// sample checks and appends the sample the parser is on.
+func (l *loader) sample(p textparse.Parser) error {
+	text, ts, v := p.Series()
+	if ts == nil {
+		return fmt.Errorf("sample %s has no timestamp: every sample of a file needs one", text)
+	}
+	s := l.byText[string(text)]
+	if s == nil || s.family != l.fam.name {
+		lset := labels.EmptyLabels()
+		p.Labels(&lset)
+		var err error
+		if l.fam, err = checkFamily(l.fam, lset); err != nil {
+			return err
 		}
-		s.lastT, s.line = *ts, line
-		st.samples++
-		pending++
-		if pending >= commitEvery {
-			if err := app.Commit(); err != nil {
-				return fail(fmt.Errorf("could not commit samples: %w", err))
+		if s == nil {
+			ref, err := l.app.Append(0, lset, 0, *ts, v, nil, nil, storage.AOptions{})
+			if err != nil {
+				return fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err)
 			}
-			app = h.AppenderV2(ctx)
-			pending = 0
+			if s = l.byRef[ref]; s == nil {
+				s = &seriesState{ref: ref, lastT: math.MinInt64}
+				l.byRef[ref] = s
+				l.st.series++
+			} else if *ts <= s.lastT {
+				return outOfOrder(text, *ts, s)
+			}
+			l.byText[string(text)] = s
+			s.family = l.fam.name
+			s.nonNegative = nonNegative(l.fam.typ, lset.Get(labels.MetricName), l.fam.name)
+			if err := checkValue(s, text, v); err != nil {
+				return err
+			}
+			return l.appended(s, *ts)
 		}
+		s.family = l.fam.name
+		s.nonNegative = nonNegative(l.fam.typ, lset.Get(labels.MetricName), l.fam.name)
 	}
-	if err := app.Commit(); err != nil {
-		return st, fmt.Errorf("could not load OpenMetrics file %q: could not commit samples: %w", path, err)
+	if *ts <= s.lastT {
+		return outOfOrder(text, *ts, s)
 	}
-	return st, nil
+	if err := checkValue(s, text, v); err != nil {
+		return err
+	}
+	if _, err := l.app.Append(s.ref, labels.EmptyLabels(), 0, *ts, v, nil, nil, storage.AOptions{}); err != nil {
+		return fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err)
+	}
+	return l.appended(s, *ts)
+}
+
+// appended records a sample of s at t, committing every commitEvery samples.
+func (l *loader) appended(s *seriesState, t int64) error {
+	s.lastT, s.line = t, l.line
+	l.st.samples++
+	l.pending++
+	if l.pending < commitEvery {
+		return nil
+	}
+	if err := l.app.Commit(); err != nil {
+		return fmt.Errorf("could not commit samples: %w", err)
+	}
+	l.app = l.head.AppenderV2(l.ctx)
+	l.pending = 0
+	return nil
+}
+
+// metricNameText writes a metric name as OpenMetrics text: bare if it is a
+// classic name, quoted otherwise.
+func metricNameText(name string) string {
+	if model.LegacyValidation.IsValidMetricName(name) {
+		return name
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(name) + `"`
 }
 
 func outOfOrder(text []byte, ts int64, s *seriesState) error {

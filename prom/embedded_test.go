@@ -99,6 +99,23 @@ func open(t *testing.T, name string, content []byte) *prom.Embedded {
 	return e
 }
 
+// chunkSizes runs f with the loader's default chunk size and with chunks so
+// small that every line, or every few lines, is parsed on its own.
+func chunkSizes(t *testing.T, f func(t *testing.T)) {
+	for _, n := range []int{0, 1, 100} {
+		name := "chunk=default"
+		if n > 0 {
+			name = fmt.Sprintf("chunk=%dB", n)
+		}
+		t.Run(name, func(t *testing.T) {
+			if n > 0 {
+				t.Cleanup(prom.SetChunkSize(n))
+			}
+			f(t)
+		})
+	}
+}
+
 func sec(s int) time.Time { return time.Unix(int64(s), 0).UTC() }
 
 // near reports whether got is within a relative tol of want (absolute for
@@ -114,6 +131,10 @@ func near(got, want, tol float64) bool {
 }
 
 func TestEmbeddedQuery(t *testing.T) {
+	chunkSizes(t, testEmbeddedQuery)
+}
+
+func testEmbeddedQuery(t *testing.T) {
 	e := open(t, "fixture.om", []byte(fixture()))
 	// extrapolation is the 1h window's extrapolation factor: 60 samples span
 	// 59 minutes, and increase() extrapolates half an interval… here the whole
@@ -268,6 +289,10 @@ func TestEmbeddedQueryErrors(t *testing.T) {
 }
 
 func TestOpenFileDetectsGzipByContent(t *testing.T) {
+	chunkSizes(t, testOpenFileDetectsGzipByContent)
+}
+
+func testOpenFileDetectsGzipByContent(t *testing.T) {
 	tests := []struct {
 		name    string
 		file    string
@@ -292,6 +317,10 @@ func TestOpenFileDetectsGzipByContent(t *testing.T) {
 }
 
 func TestOpenFileRejectsMalformedInput(t *testing.T) {
+	chunkSizes(t, testOpenFileRejectsMalformedInput)
+}
+
+func testOpenFileRejectsMalformedInput(t *testing.T) {
 	tests := []struct {
 		name    string
 		content string
@@ -412,6 +441,16 @@ func TestCloseRemovesTempDir(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 	assertEmpty(t, tmp)
+}
+
+func TestOpenFileWithoutFinalLineFeed(t *testing.T) {
+	chunkSizes(t, func(t *testing.T) {
+		e := open(t, "f.om", []byte(strings.TrimSuffix(fixture(), "\n")))
+		res, err := e.Query(t.Context(), `count_over_time(temp[10m])`, sec(7200))
+		if err != nil || len(res.Samples) != 1 || res.Samples[0].Value != 10 {
+			t.Errorf("got %+v, %v; want 10", res, err)
+		}
+	})
 }
 
 func TestOpenFileEmpty(t *testing.T) {
