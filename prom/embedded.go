@@ -49,7 +49,8 @@ const (
 // in time order (we check that ourselves, with the line number), and the
 // chunk range only matters otherwise for compaction, which a bare Head never
 // runs. Head chunks are still cut at about 120 samples, as in Prometheus:
-// the cut point is predicted from the sample rate, capped by this range.
+// the cut point is predicted from the sample rate, capped by this range (the
+// demo dataset makes 3091 chunks here, as many as promtool's block of it).
 const headChunkRange = int64(1) << 62 // ≈146 million years
 
 // commitEvery is the number of samples appended before a commit, as promtool's
@@ -69,8 +70,8 @@ type EmbeddedOptions struct {
 	// Timeout bounds each query; zero means DefaultQueryTimeout (2m, as
 	// Prometheus).
 	Timeout time.Duration
-	// TempDir is where the head's chunk directory is created; empty means
-	// os.TempDir(). It is removed by Close.
+	// TempDir is where the head's directory of memory-mapped chunks is
+	// created; empty means os.TempDir(). Close removes that directory.
 	TempDir string
 }
 
@@ -83,7 +84,6 @@ type Embedded struct {
 	head   *tsdb.Head
 	engine *promql.Engine
 	opts   promql.QueryOpts
-	log    *slog.Logger
 
 	closeOnce sync.Once
 	closeErr  error
@@ -149,7 +149,7 @@ func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded,
 	if err != nil {
 		return nil, fmt.Errorf("could not create the embedded engine's temporary directory: %w", err)
 	}
-	e := &Embedded{path: path, dir: dir, log: log}
+	e := &Embedded{path: path, dir: dir}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, e.Close())
