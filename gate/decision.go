@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -140,7 +141,13 @@ func Observe(e slo.Evaluation) Observation {
 		Warnings:    e.Warnings,
 	}
 	if e.Err != nil {
-		o.Error = e.Err.Error()
+		// slo.Evaluate wraps the source's error in "could not evaluate SLO
+		// x: ..."; the observation already names the SLO.
+		err := e.Err
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		o.Error = err.Error()
 		o.State, o.StateReason = "", ""
 		return o
 	}

@@ -284,7 +284,7 @@ func (g GateDecision) verdictWord() string {
 		w += " (overridden)"
 	}
 	if g.DryRun {
-		w = "dry run, not enforced: " + w
+		w = "dry run (not enforced): " + w
 	}
 	return w
 }
@@ -423,7 +423,7 @@ func WriteGateText(w io.Writer, g GateDecision) error {
 	fmt.Fprintf(&b, "Owner:     %s\n", owner)
 	fmt.Fprintf(&b, "Fallback:  %s\n", g.fallbackLine())
 	fmt.Fprintf(&b, "Decision:  %s at %s, source %s\n", g.ID, g.At.Format(time.RFC3339), g.Source)
-	if g.Verdict == string(gate.Block) && g.Override == nil {
+	if g.Blocked() {
 		b.WriteString("To deploy anyway, agree it with the owner and run again with --override --reason TEXT (audited).\n")
 	}
 	_, err := io.WriteString(w, b.String())
@@ -438,7 +438,7 @@ func WriteGateText(w io.Writer, g GateDecision) error {
 func WriteGateMarkdown(w io.Writer, g GateDecision) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### nines gate: %s %s\n\n", strings.ToUpper(g.verdictWord()), g.Service)
-	b.WriteString(mdEscape(g.sentence()) + "\n")
+	b.WriteString(mdEscape(capitalize(g.sentence())) + "\n")
 	if g.Override != nil {
 		fmt.Fprintf(&b, "\nOverride reason: %s\n", mdEscape(g.Override.Reason))
 	}
@@ -482,9 +482,9 @@ func GateAnnotations(g GateDecision, limit int) []string {
 	title := "nines gate " + g.Service
 	switch {
 	case g.Blocked():
-		add("error", title+": deploy blocked", g.sentence()+" Owner: "+slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String())
+		add("error", title+": deploy blocked", capitalize(g.sentence())+" Owner: "+slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String())
 	case g.Verdict != string(gate.Allow) || g.Override != nil || g.Exempted:
-		add("warning", title+": "+g.verdictWord(), g.sentence())
+		add("warning", title+": "+g.verdictWord(), capitalize(g.sentence()))
 	}
 	for _, r := range g.Reasons {
 		level := ""
@@ -502,6 +502,14 @@ func GateAnnotations(g GateDecision, limit int) []string {
 		out = out[:limit]
 	}
 	return out
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // ghData escapes a workflow command's message.
