@@ -95,6 +95,13 @@ func TestGoodSpecsLoadIntoTheModel(t *testing.T) {
 		lq.Total != `sum(increase(http_request_duration_seconds_count{service="se\"arch"}[5m]))` {
 		t.Errorf("latency queries %+v", lq)
 	}
+	whole := slo.SLI{Kind: slo.Latency, Metric: "d_seconds", Threshold: 1}.Queries(time.Hour)
+	if whole.Good != `sum(increase(d_seconds_bucket{le=~"1|1\\.0"}[1h]))` {
+		t.Errorf("an integral bound must match both spellings, \"1\" and Prometheus 3's \"1.0\": %s", whole.Good)
+	}
+	if err := prom.CheckQuery(whole.Good); err != nil {
+		t.Errorf("integral bound query does not parse: %v", err)
+	}
 	if err := prom.CheckQuery(lq.Good); err != nil {
 		t.Errorf("escaped latency query does not parse: %v", err)
 	}

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -79,7 +80,7 @@ func (s SLI) Queries(window time.Duration) Queries {
 	case Events:
 		return Queries{Good: fill(s.Good), Bad: fill(s.Bad), Total: fill(s.Total)}
 	case Latency:
-		le := "le=" + strconv.Quote(strconv.FormatFloat(s.Threshold, 'f', -1, 64))
+		le := leMatcher(s.Threshold)
 		return Queries{
 			Good:  fmt.Sprintf("sum(increase(%s_bucket%s[%s]))", s.Metric, selector(s.Labels, le), w),
 			Total: fmt.Sprintf("sum(increase(%s_count%s[%s]))", s.Metric, selector(s.Labels), w),
@@ -105,4 +106,15 @@ func (q Queries) All() []string {
 		}
 	}
 	return out
+}
+
+// leMatcher selects the bucket at threshold. Exporters write an integral
+// bound as "1" while Prometheus 3 normalizes it to "1.0"; both spellings are
+// matched so that data from before and after such an upgrade counts alike.
+func leMatcher(threshold float64) string {
+	plain := strconv.FormatFloat(threshold, 'f', -1, 64)
+	if threshold != math.Trunc(threshold) || math.Abs(threshold) >= 1e15 {
+		return "le=" + strconv.Quote(plain)
+	}
+	return "le=~" + strconv.Quote(plain+`|`+plain+`\.0`)
 }

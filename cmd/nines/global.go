@@ -106,7 +106,7 @@ func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Lo
 	case url == "" && g.sourceFile == "":
 		return nil, usageErrorf("no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source %s)", demoSource)
 	case g.sourceFile != "":
-		return openEmbedded(ctx, g.sourceFile, log)
+		return openEmbedded(ctx, g.sourceFile, g.queryTimeout, log)
 	}
 	h, err := prom.NewHTTP(prom.HTTPOptions{
 		URL:            url,
