@@ -12,20 +12,34 @@ import (
 )
 
 // Incident detection. Scan range-queries every SLO's error ratio over a
-// period in steps of ScanOptions.Step, each step measured over a window of
-// the same length so that the steps tile the period: step k covers
-// [Start+(k-1)·Step, Start+k·Step) and is evaluated at its end. A step burns
-// when its error ratio ÷ (1 − objective) exceeds the SLO's threshold (by
-// default the factor of its fastest page alert). Burning steps of any SLO of
-// a service, merged across quiet gaps shorter than MergeGap, make one
-// incident of the service; every SLO of the service is measured over it.
-// The same pass folds every step into daily error ratios per SLO and
-// measures the spans an incidents file states.
+// period at every ScanOptions.Step, each step t measured over the window
+// (t - 2·Step, t]: twice the step, so that consecutive windows overlap and
+// every increase between two samples at most a step apart falls inside one
+// window. Windows as long as the step would tile the period, but
+// Prometheus 3 excludes a range's start, so increase() over a tile misses
+// the increase between the tile's first sample and the sample before it: a
+// fifth of the time with one-minute samples and five-minute tiles, half of
+// it with five-minute samples.
+//
+// Step t stands for the time around t - Step, the middle of its window. It
+// burns when its error ratio ÷ (1 − objective) exceeds the SLO's threshold
+// (by default the factor of its fastest page alert). Burning steps of any
+// SLO of a service make one incident of the service, from the first burning
+// step's middle to the last one's (or one step long), merged with the next
+// when less than MergeGap apart; every SLO of the service is measured over
+// it. An incident's start and end fall within a step of the outage's.
+//
+// Each event is counted in two windows, so sums of events over steps are
+// twice the events; ratios of the sums are not affected. An SLO's
+// downtime-equivalent minutes over n steps are their bad ÷ total x n x Step.
+// The same pass folds the steps into daily error ratios per SLO (by the
+// middle of their windows) and measures the spans an incidents file states.
 
 // Defaults of ScanOptions.
 const (
-	// DefaultStep is the default detection step, and window: the short window
-	// of the SRE Workbook's fastest page alert (14.4x over 1h and 5m).
+	// DefaultStep is the default detection step: the short window of the
+	// SRE Workbook's fastest page alert (14.4x over 1h and 5m). Each step is
+	// measured over twice the step.
 	DefaultStep = 5 * time.Minute
 	// DefaultMergeGap merges burning spans less than 15 minutes apart.
 	DefaultMergeGap = 15 * time.Minute
@@ -41,8 +55,14 @@ type ScanOptions struct {
 	// Start and End bound the period scanned; End should not be after the
 	// evaluation time. Only whole steps are scanned.
 	Start, End time.Time
-	// Step is the detection step and window; 0 means DefaultStep.
+	// Step is the detection step, measured over twice its length; 0 means
+	// DefaultStep.
 	Step time.Duration
+	// Sparse says the samples are about a step apart, so that a window of
+	// two steps holds one increase, over (t - Step, t]: step t then stands
+	// for that step, and an incident runs to its last burning step's end.
+	// ProbeStep tells.
+	Sparse bool
 	// MergeGap merges burning spans closer than it; 0 means DefaultMergeGap.
 	MergeGap time.Duration
 	// Threshold is the burn rate above which a step burns; 0 means each
@@ -148,10 +168,10 @@ func (s SLOScan) Coverage() float64 {
 	return float64(s.StepsWithData) / float64(s.Steps)
 }
 
-// DayMeasure is one day of an SLO: the steps whose start falls in
-// [Start, End). Bad and Total are events for event-based SLIs; for raw SLIs
-// each step with data adds its ratio to Bad and 1 to Total, so Bad/Total is
-// the mean ratio.
+// DayMeasure is one day of an SLO: the steps whose windows' middles fall in
+// [Start, End). Bad and Total sum the steps' events (each event counts in
+// two steps) for event-based SLIs; for raw SLIs each step with data adds its
+// ratio to Bad and 1 to Total, so Bad/Total is the mean ratio.
 type DayMeasure struct {
 	Start, End    time.Time
 	Bad, Total    float64
@@ -198,15 +218,15 @@ type IncidentSLO struct {
 	SLO string
 	// HasData is false when no step of the incident had data.
 	HasData bool
-	// ErrorRatio is bad over total events during the incident (the mean
-	// ratio for raw SLIs).
+	// ErrorRatio is DowntimeMinutes over the incident's minutes, at most 1.
 	ErrorRatio float64
 	// PeakErrorRatio and PeakBurnRate are those of the worst step.
 	PeakErrorRatio float64
 	PeakBurnRate   float64
 	// Burning is set when the SLO crossed its threshold during the incident.
 	Burning bool
-	// DowntimeMinutes is ErrorRatio x the incident's minutes.
+	// DowntimeMinutes is bad ÷ total over the incident's steps x their
+	// number x the step.
 	DowntimeMinutes float64
 }
 
@@ -296,10 +316,12 @@ func Scan(ctx context.Context, rq RangeQuerier, slos []SLO, opts ScanOptions) []
 	return out
 }
 
-// spanAcc accumulates one SLO over a span.
+// spanAcc accumulates one SLO over a span: steps counts those with data,
+// span all steps of the span.
 type spanAcc struct {
 	bad, total float64
 	steps      int
+	span       int
 	peak       float64
 	burning    bool
 }
@@ -324,9 +346,9 @@ type scanner struct {
 	records []IncidentRecord
 	recAcc  [][]spanAcc
 
-	// the open span
+	// the open span: its first and last burning steps
 	open     bool
-	start    time.Time
+	first    time.Time
 	lastHot  time.Time
 	span     []spanAcc
 	pending  []spanAcc
@@ -444,8 +466,8 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 		}
 		return vals, present, nil
 	}
-	win := PromQLDuration(sc.o.Step)
-	qs := s.SLI.Queries(sc.o.Step)
+	win := PromQLDuration(2 * sc.o.Step)
+	qs := s.SLI.Queries(2 * sc.o.Step)
 	v := stepValues{bad: make([]float64, n), total: make([]float64, n), ok: make([]bool, n)}
 	if s.SLI.Kind == Raw {
 		r, ok, err := get(qs.ErrorRatio)
@@ -490,13 +512,12 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 // fold adds step k (values at index i of vals) to the day measures, the
 // incident state and the records.
 func (sc *scanner) fold(k int, vals []stepValues, i int) {
-	end := sc.stepTime(k)
-	start := end.Add(-sc.o.Step)
-	mid := start.Add(sc.o.Step / 2)
+	t := sc.stepTime(k)
+	mid := t.Add(-sc.lag())
 	step := make([]spanAcc, len(sc.slos))
 	hot := false
 	days := sc.scans[0].Days // every SLO has the same days
-	for sc.dayIdx < len(days)-1 && !start.Before(days[sc.dayIdx].End) {
+	for sc.dayIdx < len(days)-1 && !mid.Before(days[sc.dayIdx].End) {
 		sc.dayIdx++
 	}
 	for j := range sc.slos {
@@ -521,36 +542,59 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 		if !mid.Before(r.Start) && mid.Before(r.End) {
 			for j := range step {
 				sc.recAcc[ri][j].add(step[j])
+				sc.recAcc[ri][j].span++
 			}
 		}
 	}
 	switch {
 	case hot && !sc.open:
-		sc.open, sc.start, sc.lastHot = true, start, end
+		sc.open, sc.first, sc.lastHot = true, t, t
 		copy(sc.span, step)
+		for j := range sc.span {
+			sc.span[j].span = 1
+		}
 	case hot:
 		for j := range step {
 			sc.span[j].add(sc.pending[j])
 			sc.span[j].add(step[j])
+			sc.span[j].span += int(t.Sub(sc.lastHot) / sc.o.Step)
 		}
 		clear(sc.pending)
-		sc.lastHot = end
+		sc.lastHot = t
 	case sc.open:
 		for j := range step {
 			sc.pending[j].add(step[j])
 		}
-		if end.Sub(sc.lastHot) >= sc.o.MergeGap {
+		// A burning step after this one would start a span at least
+		// MergeGap after this span's end (see closeSpan).
+		if t.Add(sc.o.Step).Sub(sc.lastHot)-2*sc.o.Step+2*sc.lag() >= sc.o.MergeGap {
 			sc.closeSpan()
 		}
 	}
 }
 
-// closeSpan ends the open span at its last burning step.
+// lag is how far before a step's time t the time it stands for lies: the
+// middle of its window (t - Step), or for sparse data the middle of the one
+// step it measures (t - Step/2).
+func (sc *scanner) lag() time.Duration {
+	if sc.o.Sparse {
+		return sc.o.Step / 2
+	}
+	return sc.o.Step
+}
+
+// closeSpan ends the open span: from a step before the time its first
+// burning step stands for to the time its last one stands for (its end, for
+// sparse data), at least one step.
 func (sc *scanner) closeSpan() {
 	if !sc.open {
 		return
 	}
-	inc := sc.incident(sc.start, sc.lastHot, sc.span)
+	start, end := sc.first.Add(-sc.o.Step), sc.lastHot.Add(sc.o.Step-2*sc.lag())
+	if !end.After(start) {
+		end = start.Add(sc.o.Step)
+	}
+	inc := sc.incident(start, end, sc.span)
 	inc.Source = SourceDetected
 	sc.detected = append(sc.detected, inc)
 	sc.open = false
@@ -561,73 +605,103 @@ func (sc *scanner) closeSpan() {
 // incident measures every SLO over [start, end) from its accumulators.
 func (sc *scanner) incident(start, end time.Time, acc []spanAcc) Incident {
 	inc := Incident{Service: sc.slos[0].Service, Start: start, End: end}
+	minutes := end.Sub(start).Minutes()
 	for j, s := range sc.slos {
 		a := acc[j]
 		m := IncidentSLO{SLO: s.Name, Burning: a.burning}
 		if a.steps > 0 && a.total > 0 {
 			m.HasData = true
-			m.ErrorRatio = a.bad / a.total
+			m.DowntimeMinutes = a.bad / a.total * float64(a.span) * sc.o.Step.Minutes()
+			m.ErrorRatio = math.Min(1, m.DowntimeMinutes/minutes)
+			m.DowntimeMinutes = math.Min(m.DowntimeMinutes, minutes)
 			m.PeakErrorRatio = a.peak
 			m.PeakBurnRate = budget.BurnRate(a.peak, sc.objs[j])
-			m.DowntimeMinutes = m.ErrorRatio * end.Sub(start).Minutes()
 		}
 		inc.SLOs = append(inc.SLOs, m)
 	}
 	return inc
 }
 
-// ProbeStep picks the detection step: the finest of candidates (sorted
-// finest first) at which range queries return data for nearly as many steps
-// (90%) as the coarsest does, over the last day before end. A window as
-// short as the data's scrape interval holds too few samples for increase():
-// data sampled every 5 minutes needs a 10-minute step on Prometheus 3, whose
-// ranges exclude their start. Up to three SLOs with data are probed and the
-// coarsest pick wins. ok is false when none of the probed SLOs has data; the
-// step is then candidates[0].
-func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, candidates []time.Duration) (step time.Duration, ok bool, err error) {
+// StepProbe is what ProbeStep found out about the data's resolution.
+type StepProbe struct {
+	// Step is the detection step to use.
+	Step time.Duration
+	// Sparse is set when a window as long as Step holds no increase: the
+	// samples are about a step apart (see ScanOptions.Sparse).
+	Sparse bool
+	// OK is false when no probed SLO had data; Step is then the finest
+	// candidate.
+	OK bool
+}
+
+// ProbeStep finds the detection step: the finest of candidates (sorted
+// finest first) at which range queries over twice the step, as Scan runs
+// them, return data for nearly as many steps (90%) as the coarsest does,
+// over the last day before end; and whether the data is sparse at that step.
+// Up to three SLOs with data are probed; the coarsest step wins.
+func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, candidates []time.Duration) (StepProbe, error) {
 	if len(candidates) == 0 {
-		return DefaultStep, false, nil
+		candidates = []time.Duration{DefaultStep}
 	}
-	step = candidates[0]
-	probed := 0
+	p := StepProbe{Step: candidates[0]}
+	coverage := func(s SLO, step, window time.Duration) (float64, error) {
+		qs := s.SLI.Queries(window)
+		q := qs.Total
+		if q == "" {
+			q = qs.ErrorRatio
+		}
+		start := end.Add(-budget.Day).Truncate(step)
+		res, err := rq.QueryRange(ctx, q, start.Add(step), end, step)
+		if err != nil {
+			return 0, fmt.Errorf("could not probe the data's resolution with SLO %s: %w", s.ID(), err)
+		}
+		steps := map[int64]bool{}
+		for _, ser := range res.Series {
+			for _, pt := range ser.Points {
+				if !math.IsNaN(pt.V) && !math.IsInf(pt.V, 0) {
+					steps[pt.T.UnixMilli()] = true
+				}
+			}
+		}
+		return float64(len(steps)) / math.Max(1, float64(end.Sub(start)/step)), nil
+	}
+	var probed []SLO
+	var best []float64 // per probed SLO, its coverage at its pick
 	for _, s := range slos {
-		if probed == 3 {
+		if len(probed) == 3 {
 			break
 		}
 		cov := make([]float64, len(candidates))
-		best := 0.0
+		top := 0.0
 		for i, c := range candidates {
-			qs := s.SLI.Queries(c)
-			q := qs.Total
-			if q == "" {
-				q = qs.ErrorRatio
-			}
-			start := end.Add(-budget.Day).Truncate(c)
-			res, err := rq.QueryRange(ctx, q, start.Add(c), end, c)
+			v, err := coverage(s, c, 2*c)
 			if err != nil {
-				return candidates[0], false, fmt.Errorf("could not probe the data's resolution with SLO %s: %w", s.ID(), err)
+				return StepProbe{Step: candidates[0]}, err
 			}
-			steps := map[int64]bool{}
-			for _, ser := range res.Series {
-				for _, p := range ser.Points {
-					if !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
-						steps[p.T.UnixMilli()] = true
-					}
-				}
-			}
-			cov[i] = float64(len(steps)) / math.Max(1, float64(end.Sub(start)/c))
-			best = math.Max(best, cov[i])
+			cov[i] = v
+			top = math.Max(top, v)
 		}
-		if best == 0 {
+		if top == 0 {
 			continue
 		}
-		probed++
 		for i, c := range candidates {
-			if cov[i] >= 0.9*best {
-				step = max(step, c)
+			if cov[i] >= 0.9*top {
+				p.Step = max(p.Step, c)
+				best = append(best, cov[i])
 				break
 			}
 		}
+		probed = append(probed, s)
 	}
-	return step, probed > 0, nil
+	p.OK = len(probed) > 0
+	for i, s := range probed {
+		v, err := coverage(s, p.Step, p.Step)
+		if err != nil {
+			return p, err
+		}
+		if v < 0.5*best[i] {
+			p.Sparse = true
+		}
+	}
+	return p, nil
 }

@@ -6,9 +6,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/model"
 
 	"github.com/nines-sre/nines/budget"
 	"github.com/nines-sre/nines/internal/promtest"
@@ -85,99 +88,129 @@ func allSLOs(cat *slo.Catalog) []slo.SLO {
 
 // TestScanFindsKnownOutages runs incident detection against a real
 // Prometheus (2.x: closed ranges) and the embedded engine (3.x: left-open
-// ranges) over the same one-minute data: every known outage must be found,
+// ranges), over data sampled every minute and every five minutes, each at
+// the step and sparseness ProbeStep finds: every known outage must be found,
 // its start and end within one step, and nothing else.
 func TestScanFindsKnownOutages(t *testing.T) {
-	fleet := scenario.Fleet{From: july(1, 0, 0).Add(-time.Hour), To: july(4, 0, 10), Interval: time.Minute, Outages: knownOutages.outages}
-	om, err := fleet.OpenMetrics()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat := fleetCatalog(t)
-	sources := map[string]func(t *testing.T) slo.RangeQuerier{
-		"real Prometheus": func(t *testing.T) slo.RangeQuerier {
-			srv := promtest.Start(t, om)
-			h, err := prom.NewHTTP(prom.HTTPOptions{URL: srv.URL})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return h
-		},
-		"embedded engine": func(t *testing.T) slo.RangeQuerier {
-			f := filepath.Join(t.TempDir(), "fleet.om")
-			if err := os.WriteFile(f, om, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			e, err := prom.OpenFile(context.Background(), f, prom.EmbeddedOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { e.Close() })
-			return e
-		},
-	}
-	for name, open := range sources {
-		t.Run(name, func(t *testing.T) {
-			rq := open(t)
-			const step = 5 * time.Minute
-			scans := slo.Scan(context.Background(), rq, allSLOs(cat), slo.ScanOptions{Start: july(1, 0, 0), End: july(4, 0, 0), Step: step, MaxPoints: 300})
-			var got []slo.Incident
-			for _, s := range scans {
-				if s.Err != nil {
-					t.Fatalf("scan of %s: %v", s.Service, s.Err)
+	for _, interval := range []time.Duration{time.Minute, 5 * time.Minute} {
+		fleet := scenario.Fleet{From: july(1, 0, 0).Add(-time.Hour), To: july(4, 0, 10), Interval: interval, Outages: knownOutages.outages}
+		om, err := fleet.OpenMetrics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources := []struct {
+			name string
+			open func(t *testing.T) slo.RangeQuerier
+		}{
+			{"real Prometheus", func(t *testing.T) slo.RangeQuerier {
+				srv := promtest.Start(t, om)
+				h, err := prom.NewHTTP(prom.HTTPOptions{URL: srv.URL})
+				if err != nil {
+					t.Fatal(err)
 				}
-				for _, sl := range s.SLOs {
-					if sl.Steps != 3*288 || sl.Coverage() < 0.99 {
-						t.Errorf("%s: %d steps, coverage %.3f; want 864 steps with data", sl.SLO.ID(), sl.Steps, sl.Coverage())
+				return h
+			}},
+			{"embedded engine", func(t *testing.T) slo.RangeQuerier {
+				f := filepath.Join(t.TempDir(), "fleet.om")
+				if err := os.WriteFile(f, om, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				e, err := prom.OpenFile(context.Background(), f, prom.EmbeddedOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { e.Close() })
+				return e
+			}},
+		}
+		for _, src := range sources {
+			t.Run(fmt.Sprintf("%s, samples every %s", src.name, interval), func(t *testing.T) {
+				rq := src.open(t)
+				probe, err := slo.ProbeStep(context.Background(), rq, allSLOs(cat), july(4, 0, 0), []time.Duration{5 * time.Minute, 10 * time.Minute})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if probe.Step != 5*time.Minute || !probe.OK {
+					t.Fatalf("probe %+v, want the 5m step", probe)
+				}
+				step := probe.Step
+				scans := slo.Scan(context.Background(), rq, allSLOs(cat), slo.ScanOptions{Start: july(1, 0, 0), End: july(4, 0, 0), Step: step, Sparse: probe.Sparse, MaxPoints: 300})
+				var got []slo.Incident
+				for _, s := range scans {
+					if s.Err != nil {
+						t.Fatalf("scan of %s: %v", s.Service, s.Err)
+					}
+					for _, sl := range s.SLOs {
+						if sl.Steps != 3*288 || sl.Coverage() < 0.99 {
+							t.Errorf("%s: %d steps, coverage %.3f; want 864 steps with data", sl.SLO.ID(), sl.Steps, sl.Coverage())
+						}
+					}
+					got = append(got, s.Incidents()...)
+				}
+				for _, w := range knownOutages.want {
+					found := false
+					for _, g := range got {
+						if g.Service == w.service && g.Start.Before(w.end) && w.start.Before(g.End) {
+							found = true
+							if d := g.Start.Sub(w.start).Abs(); d > step {
+								t.Errorf("%s outage %s-%s: detected start %s is %s off, more than a step", w.service, w.start.Format("02 15:04"), w.end.Format("15:04"), g.Start.Format("02 15:04"), d)
+							}
+							if d := g.End.Sub(w.end).Abs(); d > step {
+								t.Errorf("%s outage %s-%s: detected end %s is %s off, more than a step", w.service, w.start.Format("02 15:04"), w.end.Format("15:04"), g.End.Format("02 15:04"), d)
+							}
+						}
+					}
+					if !found {
+						t.Errorf("%s outage %s-%s not found", w.service, w.start.Format("02 15:04"), w.end.Format("15:04"))
 					}
 				}
-				got = append(got, s.Incidents()...)
-			}
-			for _, w := range knownOutages.want {
-				found := false
-				for _, g := range got {
-					if g.Service == w.service && g.Start.Before(w.end) && w.start.Before(g.End) {
-						found = true
-						if d := g.Start.Sub(w.start).Abs(); d > step {
-							t.Errorf("%s outage %s-%s: detected start %s is %s off, more than a step", w.service, w.start.Format("02 15:04"), w.end.Format("15:04"), g.Start.Format("02 15:04"), d)
-						}
-						if d := g.End.Sub(w.end).Abs(); d > step {
-							t.Errorf("%s outage %s-%s: detected end %s is %s off, more than a step", w.service, w.start.Format("02 15:04"), w.end.Format("15:04"), g.End.Format("02 15:04"), d)
-						}
+				if len(got) != len(knownOutages.want) {
+					var b strings.Builder
+					for _, g := range got {
+						fmt.Fprintf(&b, "  %s %s-%s\n", g.Service, g.Start.Format("02 15:04"), g.End.Format("02 15:04"))
 					}
+					t.Errorf("found %d incidents, want %d:\n%s", len(got), len(knownOutages.want), b.String())
 				}
-				if !found {
-					t.Errorf("%s outage %s-%s not found", w.service, w.start.Format("02 15:04"), w.end.Format("15:04"))
-				}
-			}
-			if len(got) != len(knownOutages.want) {
-				var b strings.Builder
-				for _, g := range got {
-					fmt.Fprintf(&b, "  %s %s-%s\n", g.Service, g.Start.Format("02 15:04"), g.End.Format("02 15:04"))
-				}
-				t.Errorf("found %d incidents, want %d:\n%s", len(got), len(knownOutages.want), b.String())
-			}
-		})
+			})
+		}
 	}
 }
 
-// fakeRange answers range queries from per-step values: the query's metric
-// name (the text before "{" or "[") picks a function of the step's end.
+// fakeRange answers range queries from per-minute events: the query's
+// metric name picks a function that gives the events of the minute ending
+// at its argument, and each point sums them over the query's window.
 type fakeRange struct {
-	series map[string]func(t time.Time) (float64, bool)
+	series map[string]func(minute time.Time) (float64, bool)
 	calls  int
 }
 
+var windowRE = regexp.MustCompile(`\[(\w+)\]`)
+
 func (f *fakeRange) QueryRange(_ context.Context, q string, start, end time.Time, step time.Duration) (slo.RangeResult, error) {
 	f.calls++
+	m := windowRE.FindStringSubmatch(q)
+	if m == nil {
+		return slo.RangeResult{}, fmt.Errorf("no window in %q", q)
+	}
+	w, err := model.ParseDuration(m[1])
+	if err != nil {
+		return slo.RangeResult{}, err
+	}
 	for name, fn := range f.series {
 		if !strings.Contains(q, name) {
 			continue
 		}
 		var pts []slo.Point
 		for t := start; !t.After(end); t = t.Add(step) {
-			if v, ok := fn(t); ok {
-				pts = append(pts, slo.Point{T: t, V: v})
+			sum, any := 0.0, false
+			for m := t.Add(-time.Duration(w)).Add(time.Minute); !m.After(t); m = m.Add(time.Minute) {
+				if v, ok := fn(m); ok {
+					sum, any = sum+v, true
+				}
+			}
+			if any {
+				pts = append(pts, slo.Point{T: t, V: sum})
 			}
 		}
 		return slo.RangeResult{Series: []slo.Series{{Points: pts}}}, nil
@@ -192,8 +225,8 @@ func scanSLO(service, name string, objective float64) slo.SLO {
 	}
 }
 
-// burst returns a ratio function: ratio inside the spans (by step end),
-// 0 outside, with 100 events a step.
+// burst returns per-minute event functions: 100 requests a minute, all
+// failing in the minutes inside the spans.
 func burst(spans ...[2]time.Time) (bad, total func(time.Time) (float64, bool)) {
 	bad = func(t time.Time) (float64, bool) {
 		for _, s := range spans {
@@ -251,7 +284,9 @@ func TestScanMeasuresEverySLOOfTheServiceOverItsIncident(t *testing.T) {
 	day := july(1, 0, 0)
 	outage := [2]time.Time{day.Add(2 * time.Hour), day.Add(2*time.Hour + 30*time.Minute)}
 	bad, total := burst(outage)
-	// b has 1% errors all day: under its threshold, but measured over a's incident.
+	// b has 1% errors all day: under its threshold, but measured over a's
+	// incident. Its windows reach a step beyond the incident at each end, so
+	// its even background counts over 35 minutes of the 30.
 	rq := &fakeRange{series: map[string]func(time.Time) (float64, bool){
 		"a_bad": bad, "a_total": total,
 		"b_bad":   func(time.Time) (float64, bool) { return 1, true },
@@ -262,13 +297,20 @@ func TestScanMeasuresEverySLOOfTheServiceOverItsIncident(t *testing.T) {
 		t.Fatalf("want one service with one incident, got %+v", scans)
 	}
 	inc := scans[0].Detected[0]
-	if len(inc.SLOs) != 2 || inc.SLOs[1].SLO != "b" || inc.SLOs[1].Burning || math.Abs(inc.SLOs[1].DowntimeMinutes-0.3) > 1e-9 {
-		t.Errorf("b over a's incident: %+v, want not burning, 1%% of 30 minutes = 0.3 downtime minutes", inc.SLOs)
+	if !inc.Start.Equal(outage[0]) || !inc.End.Equal(outage[1]) {
+		t.Errorf("incident %s-%s, want the outage's %s-%s", inc.Start, inc.End, outage[0], outage[1])
+	}
+	if a := inc.SLOs[0]; math.Abs(a.DowntimeMinutes-30) > 1e-9 || math.Abs(a.ErrorRatio-1) > 1e-9 {
+		t.Errorf("a over its incident: %+v, want 30 downtime minutes, ratio 1", a)
+	}
+	if len(inc.SLOs) != 2 || inc.SLOs[1].SLO != "b" || inc.SLOs[1].Burning || math.Abs(inc.SLOs[1].DowntimeMinutes-0.35) > 1e-9 {
+		t.Errorf("b over a's incident: %+v, want not burning, 1%% of 35 minutes = 0.35 downtime minutes", inc.SLOs)
 	}
 	if p := inc.Peak(); p.SLO != "a" {
 		t.Errorf("peak SLO %q, want a", p.SLO)
 	}
-	// Days: a's error ratio on the day is 30 bad minutes of 1440.
+	// Days: a's error ratio on the day is 30 bad minutes of 1440 (every
+	// minute counted twice, in two windows).
 	d := scans[0].SLOs[0].Days
 	if len(d) != 1 {
 		t.Fatalf("days %+v", d)
@@ -385,39 +427,51 @@ func TestFastestPageFactor(t *testing.T) {
 func TestProbeStepFindsTheDataResolution(t *testing.T) {
 	end := july(10, 0, 0)
 	candidates := []time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour}
-	// Data every 5 minutes, where a 5-minute window holds one sample: no
-	// value at a 5m step, values at 10m and coarser.
-	sparse := func(step time.Duration) func(time.Time) (float64, bool) {
-		return func(time.Time) (float64, bool) { return 1, step >= 10*time.Minute }
+	tests := []struct {
+		name     string
+		interval time.Duration // 0: no data
+		step     time.Duration
+		sparse   bool
+		ok       bool
+	}{
+		{"one-minute samples take the 5m step", time.Minute, 5 * time.Minute, false, true},
+		{"five-minute samples take the 5m step, sparse", 5 * time.Minute, 5 * time.Minute, true, true},
+		{"fifteen-minute samples need a 15m step", 15 * time.Minute, 15 * time.Minute, true, true},
+		{"no data keeps the finest step", 0, 5 * time.Minute, false, false},
 	}
-	rq := &stepAware{fn: sparse}
-	step, ok, err := slo.ProbeStep(context.Background(), rq, []slo.SLO{scanSLO("svc", "a", 0.999)}, end, candidates)
-	if err != nil || !ok || step != 10*time.Minute {
-		t.Errorf("ProbeStep = %s, %v, %v; want 10m", step, ok, err)
-	}
-	dense := &stepAware{fn: func(time.Duration) func(time.Time) (float64, bool) {
-		return func(time.Time) (float64, bool) { return 1, true }
-	}}
-	if step, ok, _ := slo.ProbeStep(context.Background(), dense, []slo.SLO{scanSLO("svc", "a", 0.999)}, end, candidates); step != 5*time.Minute || !ok {
-		t.Errorf("dense data: %s, %v; want 5m", step, ok)
-	}
-	empty := &stepAware{fn: func(time.Duration) func(time.Time) (float64, bool) {
-		return func(time.Time) (float64, bool) { return 0, false }
-	}}
-	if step, ok, _ := slo.ProbeStep(context.Background(), empty, []slo.SLO{scanSLO("svc", "a", 0.999)}, end, candidates); step != 5*time.Minute || ok {
-		t.Errorf("no data: %s, %v; want 5m and not ok", step, ok)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := slo.ProbeStep(context.Background(), sampledRange{tt.interval}, []slo.SLO{scanSLO("svc", "a", 0.999)}, end, candidates)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Step != tt.step || got.Sparse != tt.sparse || got.OK != tt.ok {
+				t.Errorf("ProbeStep = %+v, want step %s sparse %v ok %v", got, tt.step, tt.sparse, tt.ok)
+			}
+		})
 	}
 }
 
-type stepAware struct {
-	fn func(step time.Duration) func(time.Time) (float64, bool)
-}
+// sampledRange answers as Prometheus 3 does for a counter sampled every
+// interval: a value at t when the window (t - w, t] holds two samples.
+type sampledRange struct{ interval time.Duration }
 
-func (s *stepAware) QueryRange(_ context.Context, _ string, start, end time.Time, step time.Duration) (slo.RangeResult, error) {
+func (s sampledRange) QueryRange(_ context.Context, q string, start, end time.Time, step time.Duration) (slo.RangeResult, error) {
+	if s.interval == 0 {
+		return slo.RangeResult{}, nil
+	}
+	w, err := model.ParseDuration(windowRE.FindStringSubmatch(q)[1])
+	if err != nil {
+		return slo.RangeResult{}, err
+	}
 	var pts []slo.Point
 	for t := start; !t.After(end); t = t.Add(step) {
-		if v, ok := s.fn(step)(t); ok {
-			pts = append(pts, slo.Point{T: t, V: v})
+		n := 0
+		for x := t.Truncate(s.interval); x.After(t.Add(-time.Duration(w))); x = x.Add(-s.interval) {
+			n++
+		}
+		if n >= 2 {
+			pts = append(pts, slo.Point{T: t, V: 1})
 		}
 	}
 	return slo.RangeResult{Series: []slo.Series{{Points: pts}}}, nil
