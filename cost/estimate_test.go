@@ -343,3 +343,37 @@ func TestZeroModelIsNotConfigured(t *testing.T) {
 		t.Error("a model with a currency is configured")
 	}
 }
+
+func TestWithOutage(t *testing.T) {
+	// 99.9% over 30 days at 0.05% errors; 1h at 0.05%, 5m at 0. A 45-minute
+	// full outage: the SLO window gains 45 bad minutes of 43,200; the 1h
+	// window ends with 45 minutes at 100%; the 5m window is all outage.
+	in := budget.Input{
+		Objective: 0.999,
+		Window:    30 * budget.Day,
+		SLI:       budget.Ratio{ErrorRatio: 0.0005, Bad: 50, Total: 100_000, Events: true},
+		Burn: map[time.Duration]budget.Ratio{
+			time.Hour:       {ErrorRatio: 0.0005, Events: true, Total: 1000, Bad: 0.5},
+			5 * time.Minute: {ErrorRatio: 0},
+		},
+		Alerts: budget.DefaultAlertWindows(),
+	}
+	out := cost.WithOutage(in, 45*time.Minute, 1)
+	near(t, "SLO window ratio", out.SLI.ErrorRatio, 0.0005+45.0/43200)
+	near(t, "SLO window bad events", out.SLI.Bad, (0.0005+45.0/43200)*100_000)
+	near(t, "1h ratio", out.Burn[time.Hour].ErrorRatio, (45+0.0005*15)/60)
+	near(t, "1h bad events", out.Burn[time.Hour].Bad, (45+0.0005*15)/60*1000)
+	near(t, "5m ratio", out.Burn[5*time.Minute].ErrorRatio, 1)
+	if _, ok := out.Burn[6*time.Hour]; ok {
+		t.Error("a window without a measurement gained one")
+	}
+	near(t, "the input is not changed", in.Burn[time.Hour].ErrorRatio, 0.0005)
+	// Budget used grows as OutageBudget says.
+	before, after := budget.Compute(in), budget.Compute(out)
+	near(t, "budget used after", after.BudgetUsed, cost.OutageBudget(before, 45*time.Minute, 1).UsedAfter)
+	if len(after.Firing()) == 0 || after.Firing()[0].Severity != budget.Page {
+		t.Errorf("a 45-minute outage must fire the 1h/5m page alert, firing %+v", after.Firing())
+	}
+	capped := cost.WithOutage(in, 60*budget.Day, 1)
+	near(t, "the ratio stops at 1", capped.SLI.ErrorRatio, 1)
+}

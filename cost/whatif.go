@@ -59,3 +59,34 @@ func MonthAfterOutage(availability float64, elapsed, d time.Duration, errorRatio
 	bad := (1-availability)*elapsed.Minutes() + DowntimeMinutes(errorRatio, d)
 	return 1 - bad/total
 }
+
+// WithOutage is in with an outage of d at errorRatio just before the
+// evaluation time. The SLO window gains errorRatio x d of bad time: its
+// error ratio grows by errorRatio x d / elapsed (at most to 1), so budget
+// used grows by errorRatio x d / budget minutes, as OutageBudget says. Each
+// alert window w with a measurement ends with min(d, w) at errorRatio: its
+// error ratio becomes (errorRatio x min(d, w) + before x (w - min(d, w))) / w.
+// Windows without a measurement stay without one.
+func WithOutage(in budget.Input, d time.Duration, errorRatio float64) budget.Input {
+	out := in
+	elapsed := in.Elapsed
+	if elapsed <= 0 || elapsed > in.Window {
+		elapsed = in.Window
+	}
+	out.SLI = withRatio(in.SLI, math.Min(1, in.SLI.ErrorRatio+errorRatio*float64(d)/float64(elapsed)))
+	out.Burn = make(map[time.Duration]budget.Ratio, len(in.Burn))
+	for w, r := range in.Burn {
+		hit := min(d, w)
+		out.Burn[w] = withRatio(r, (errorRatio*float64(hit)+r.ErrorRatio*float64(w-hit))/float64(w))
+	}
+	return out
+}
+
+// withRatio is r with its error ratio set, and its bad events to match.
+func withRatio(r budget.Ratio, ratio float64) budget.Ratio {
+	r.ErrorRatio = ratio
+	if r.Events {
+		r.Bad = ratio * r.Total
+	}
+	return r
+}

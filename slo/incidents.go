@@ -58,11 +58,11 @@ type ScanOptions struct {
 	// Step is the detection step, measured over twice its length; 0 means
 	// DefaultStep.
 	Step time.Duration
-	// Sparse says the samples are about a step apart, so that a window of
-	// two steps holds one increase, over (t - Step, t]: step t then stands
-	// for that step, and an incident runs to its last burning step's end.
-	// ProbeStep tells.
-	Sparse bool
+	// Sparse names the SLI kinds whose queries see samples about a step
+	// apart, so that a window of two steps holds one increase, over
+	// (t - Step, t]: a burning step t of such an SLO then stands for that
+	// step, and an incident runs to its end. ProbeStep tells.
+	Sparse map[SLIKind]bool
 	// MergeGap merges burning spans closer than it; 0 means DefaultMergeGap.
 	MergeGap time.Duration
 	// Threshold is the burn rate above which a step burns; 0 means each
@@ -346,13 +346,14 @@ type scanner struct {
 	records []IncidentRecord
 	recAcc  [][]spanAcc
 
-	// the open span: its first and last burning steps
-	open     bool
-	first    time.Time
-	lastHot  time.Time
-	span     []spanAcc
-	pending  []spanAcc
-	detected []Incident
+	// the open span, and the steps since its last burning one
+	open      bool
+	spanStart time.Time
+	spanEnd   time.Time
+	quiet     int
+	span      []spanAcc
+	pending   []spanAcc
+	detected  []Incident
 }
 
 func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SLO, recs []IncidentRecord, o ScanOptions) ServiceScan {
@@ -513,7 +514,7 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 // incident state and the records.
 func (sc *scanner) fold(k int, vals []stepValues, i int) {
 	t := sc.stepTime(k)
-	mid := t.Add(-sc.lag())
+	mid := t.Add(-sc.o.Step)
 	step := make([]spanAcc, len(sc.slos))
 	hot := false
 	days := sc.scans[0].Days // every SLO has the same days
@@ -546,9 +547,18 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 			}
 		}
 	}
+	// A burning step t stands for the time t - Step (the middle of its
+	// window), or for a sparse SLO for (t - Step, t].
+	start := t.Add(-sc.o.Step)
+	end := start
+	for j, x := range step {
+		if x.burning && sc.o.Sparse[sc.slos[j].SLI.Kind] {
+			end = t
+		}
+	}
 	switch {
 	case hot && !sc.open:
-		sc.open, sc.first, sc.lastHot = true, t, t
+		sc.open, sc.spanStart, sc.spanEnd, sc.quiet = true, start, end, 0
 		copy(sc.span, step)
 		for j := range sc.span {
 			sc.span[j].span = 1
@@ -557,40 +567,31 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 		for j := range step {
 			sc.span[j].add(sc.pending[j])
 			sc.span[j].add(step[j])
-			sc.span[j].span += int(t.Sub(sc.lastHot) / sc.o.Step)
+			sc.span[j].span += sc.quiet + 1
 		}
 		clear(sc.pending)
-		sc.lastHot = t
+		sc.quiet = 0
+		if end.After(sc.spanEnd) {
+			sc.spanEnd = end
+		}
 	case sc.open:
 		for j := range step {
 			sc.pending[j].add(step[j])
 		}
-		// A burning step after this one would start a span at least
-		// MergeGap after this span's end (see closeSpan).
-		if t.Add(sc.o.Step).Sub(sc.lastHot)-2*sc.o.Step+2*sc.lag() >= sc.o.MergeGap {
+		sc.quiet++
+		// A burning step after this one would start at t or later.
+		if t.Sub(sc.spanEnd) >= sc.o.MergeGap {
 			sc.closeSpan()
 		}
 	}
 }
 
-// lag is how far before a step's time t the time it stands for lies: the
-// middle of its window (t - Step), or for sparse data the middle of the one
-// step it measures (t - Step/2).
-func (sc *scanner) lag() time.Duration {
-	if sc.o.Sparse {
-		return sc.o.Step / 2
-	}
-	return sc.o.Step
-}
-
-// closeSpan ends the open span: from a step before the time its first
-// burning step stands for to the time its last one stands for (its end, for
-// sparse data), at least one step.
+// closeSpan ends the open span, at least one step long.
 func (sc *scanner) closeSpan() {
 	if !sc.open {
 		return
 	}
-	start, end := sc.first.Add(-sc.o.Step), sc.lastHot.Add(sc.o.Step-2*sc.lag())
+	start, end := sc.spanStart, sc.spanEnd
 	if !end.After(start) {
 		end = start.Add(sc.o.Step)
 	}
@@ -626,9 +627,11 @@ func (sc *scanner) incident(start, end time.Time, acc []spanAcc) Incident {
 type StepProbe struct {
 	// Step is the detection step to use.
 	Step time.Duration
-	// Sparse is set when a window as long as Step holds no increase: the
-	// samples are about a step apart (see ScanOptions.Sparse).
-	Sparse bool
+	// Sparse names the SLI kinds whose probed queries hold no value over a
+	// window as long as Step: their samples are about a step apart (see
+	// ScanOptions.Sparse). Probe SLIs never are: sum_over_time counts a
+	// single sample.
+	Sparse map[SLIKind]bool
 	// OK is false when no probed SLO had data; Step is then the finest
 	// candidate.
 	OK bool
@@ -637,13 +640,14 @@ type StepProbe struct {
 // ProbeStep finds the detection step: the finest of candidates (sorted
 // finest first) at which range queries over twice the step, as Scan runs
 // them, return data for nearly as many steps (90%) as the coarsest does,
-// over the last day before end; and whether the data is sparse at that step.
-// Up to three SLOs with data are probed; the coarsest step wins.
+// over the last day before end; and, per SLI kind, whether the data is
+// sparse at that step. Up to two SLOs with data of each SLI kind are
+// probed; the coarsest step wins.
 func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, candidates []time.Duration) (StepProbe, error) {
 	if len(candidates) == 0 {
 		candidates = []time.Duration{DefaultStep}
 	}
-	p := StepProbe{Step: candidates[0]}
+	p := StepProbe{Step: candidates[0], Sparse: map[SLIKind]bool{}}
 	coverage := func(s SLO, step, window time.Duration) (float64, error) {
 		qs := s.SLI.Queries(window)
 		q := qs.Total
@@ -667,9 +671,10 @@ func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, 
 	}
 	var probed []SLO
 	var best []float64 // per probed SLO, its coverage at its pick
+	perKind := map[SLIKind]int{}
 	for _, s := range slos {
-		if len(probed) == 3 {
-			break
+		if perKind[s.SLI.Kind] == 2 {
+			continue
 		}
 		cov := make([]float64, len(candidates))
 		top := 0.0
@@ -692,6 +697,7 @@ func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, 
 			}
 		}
 		probed = append(probed, s)
+		perKind[s.SLI.Kind]++
 	}
 	p.OK = len(probed) > 0
 	for i, s := range probed {
@@ -700,7 +706,7 @@ func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, 
 			return p, err
 		}
 		if v < 0.5*best[i] {
-			p.Sparse = true
+			p.Sparse[s.SLI.Kind] = true
 		}
 	}
 	return p, nil

@@ -445,7 +445,7 @@ func TestProbeStepFindsTheDataResolution(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Step != tt.step || got.Sparse != tt.sparse || got.OK != tt.ok {
+			if got.Step != tt.step || got.Sparse[slo.Events] != tt.sparse || got.OK != tt.ok {
 				t.Errorf("ProbeStep = %+v, want step %s sparse %v ok %v", got, tt.step, tt.sparse, tt.ok)
 			}
 		})

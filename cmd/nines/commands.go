@@ -9,5 +9,6 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newBurnCmd(g, s, nil),
 		newStatusCmd(g, s, nil),
 		newGateCmd(g, s, nil),
+		newCostCmd(g, s, nil),
 		newValidateCmd(g, s, nil)}
 }

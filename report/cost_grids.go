@@ -1,0 +1,318 @@
+package report
+
+import (
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/nines-sre/nines/cost"
+)
+
+// DailyRow is one SLO on one day, from the detection steps: the steps that
+// start in the day. Lost revenue prices the day's downtime-equivalent
+// minutes; IncidentCost is the labor and opportunity of the incidents that
+// started that day and peaked on this SLO.
+type DailyRow struct {
+	Date            time.Time
+	Service, SLO    string
+	Tier            string
+	HasData         bool
+	ErrorRatio      float64
+	DowntimeMinutes float64
+	Coverage        float64
+	Currency        string
+	Priced          bool
+	LostRevenue     float64
+	Incidents       int
+	IncidentCost    float64
+}
+
+// Availability is 1 - ErrorRatio.
+func (d DailyRow) Availability() float64 { return 1 - d.ErrorRatio }
+
+// DailyCount is the number of rows Daily yields.
+func (r *CostReport) DailyCount() int {
+	n := 0
+	for _, s := range r.scans {
+		for _, sl := range s.SLOs {
+			n += len(sl.Days)
+		}
+	}
+	return n
+}
+
+// Daily yields a row per SLO and day, SLO by SLO in the report's order.
+func (r *CostReport) Daily() iter.Seq[DailyRow] {
+	type key struct {
+		service, slo string
+		day          time.Time
+	}
+	incidents := map[key][2]float64{} // count, cost
+	dayOf := func(t time.Time) time.Time {
+		l := t.In(r.location)
+		return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, r.location)
+	}
+	for _, inc := range r.Incidents {
+		k := key{inc.Service, inc.PeakSLO, dayOf(inc.Start)}
+		v := incidents[k]
+		v[0]++
+		if inc.Cost != nil {
+			v[1] += inc.Cost.Labor + inc.Cost.Opportunity
+		}
+		incidents[k] = v
+	}
+	tiers := map[string]string{}
+	for _, s := range r.Services {
+		tiers[s.Service] = s.Tier
+	}
+	return func(yield func(DailyRow) bool) {
+		for _, s := range r.scans {
+			m := r.models[s.Service]
+			for _, sl := range s.SLOs {
+				for _, d := range sl.Days {
+					row := DailyRow{
+						Date: dayOf(d.Start), Service: s.Service, SLO: sl.SLO.Name, Tier: tiers[s.Service],
+						Currency: m.Currency, Priced: m.Configured(),
+					}
+					if d.Steps > 0 {
+						row.Coverage = float64(d.StepsWithData) / float64(d.Steps)
+					}
+					if ratio, ok := d.ErrorRatio(); ok {
+						row.HasData, row.ErrorRatio = true, ratio
+						row.DowntimeMinutes = cost.DowntimeMinutes(ratio, time.Duration(d.Steps)*s.Step)
+						if row.Priced {
+							row.LostRevenue = m.LostRevenue(sl.SLO.Name, row.DowntimeMinutes).Amount
+						}
+					}
+					v := incidents[key{s.Service, sl.SLO.Name, row.Date}]
+					row.Incidents, row.IncidentCost = int(v[0]), v[1]
+					if !yield(row) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// money is Money for a breakdown that may be absent.
+func money(b *Breakdown, f func(*Breakdown) float64) string {
+	if b == nil {
+		return "-"
+	}
+	return Money(f(b), b.Currency)
+}
+
+func optDuration(seconds *float64) string {
+	if seconds == nil {
+		return "-"
+	}
+	return Duration(time.Duration(*seconds * float64(time.Second)))
+}
+
+func optPercent(v *float64, decimals int) string {
+	if v == nil {
+		return "-"
+	}
+	return Percent(*v, decimals)
+}
+
+func optFloat(v *float64, decimals int) string {
+	if v == nil {
+		return "-"
+	}
+	return Float(*v, decimals)
+}
+
+// PeriodLabel is "2026-Q3 (2026-07-01 to 2026-10-01, measured to 2026-09-14 12:00 UTC)".
+func (p PeriodInfo) PeriodLabel() string {
+	loc := time.UTC
+	if l, err := time.LoadLocation(p.TimeZone); err == nil {
+		loc = l
+	}
+	day := func(t time.Time) string { return t.In(loc).Format("2006-01-02") }
+	s := fmt.Sprintf("%s (%s to %s", p.Name, day(p.Start), day(p.End))
+	if p.MeasuredTo.Before(p.End) {
+		s += ", measured to " + p.MeasuredTo.In(loc).Format("2006-01-02 15:04 MST")
+	}
+	return s + ")"
+}
+
+// CostServicesGrid is a row per service: incidents, MTTR and the cost by
+// component.
+func CostServicesGrid(r *CostReport) Grid {
+	g := Grid{
+		Title:  "Cost by service, " + r.Period.PeriodLabel(),
+		Header: []string{"SERVICE", "TIER", "INCIDENTS", "MTTR", "MTBF", "LOST REVENUE", "LABOR", "OPPORTUNITY", "SLA CREDITS", "TOTAL"},
+	}
+	for _, s := range r.Services {
+		row := []string{s.Service, s.Tier, fmt.Sprint(s.Incidents), optDuration(s.MTTRSeconds), optDuration(s.MTBFSeconds),
+			money(s.Cost, func(b *Breakdown) float64 { return b.LostRevenue }),
+			money(s.Cost, func(b *Breakdown) float64 { return b.Labor }),
+			money(s.Cost, func(b *Breakdown) float64 { return b.Opportunity }),
+			money(s.Cost, func(b *Breakdown) float64 { return b.SLACredits }),
+			money(s.Cost, func(b *Breakdown) float64 { return b.Total }),
+		}
+		if !s.CostModel {
+			g.Notes = append(g.Notes, s.Service+": no cost model (add a cost: section to its tier or service)")
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	for _, t := range r.Totals {
+		g.Rows = append(g.Rows, []string{"total " + t.Currency, "", "", "", "",
+			Money(t.LostRevenue, t.Currency), Money(t.Labor, t.Currency), Money(t.Opportunity, t.Currency),
+			Money(t.SLACredits, t.Currency), Money(t.Total, t.Currency)})
+	}
+	return g
+}
+
+// CostSLOsGrid is a row per SLO: objective, availability, downtime and the
+// revenue it lost.
+func CostSLOsGrid(r *CostReport) Grid {
+	g := Grid{
+		Title:  "Downtime by SLO",
+		Header: []string{"SERVICE", "SLO", "OBJECTIVE", "AVAILABILITY", "MET", "DOWNTIME", "IMPACT", "LOST REVENUE"},
+	}
+	for _, s := range r.Services {
+		for _, o := range s.SLOs {
+			row := []string{s.Service, o.SLO, Objective(o.Objective)}
+			switch {
+			case o.DataState == ConditionError:
+				row = append(row, "error", "-", "-")
+				g.Notes = append(g.Notes, o.Error)
+			case o.Availability == nil:
+				row = append(row, strings.ReplaceAll(o.DataState, "_", " "), "-", "-")
+				g.Notes = append(g.Notes, fmt.Sprintf("%s/%s: %s: %s", s.Service, o.SLO, strings.ReplaceAll(o.DataState, "_", " "), o.Reason))
+			default:
+				met := "yes"
+				if !*o.Met {
+					met = "MISSED"
+				}
+				row = append(row, Percent(*o.Availability, 3), met, minutes(o.DowntimeMinutes))
+			}
+			lost := "-"
+			if o.LostRevenue != nil {
+				lost = Money(*o.LostRevenue, s.Currency)
+			}
+			row = append(row, Percent(o.RevenueImpact, 0), lost)
+			g.Rows = append(g.Rows, row)
+		}
+	}
+	return g
+}
+
+// CostIncidentsGrid is a row per incident with its cost.
+func CostIncidentsGrid(r *CostReport) Grid {
+	g := Grid{
+		Title:  "Incidents",
+		Header: []string{"START", "SERVICE", "DURATION", "PEAK", "DOWNTIME", "SOURCE", "LOST REVENUE", "LABOR", "OPPORTUNITY", "TOTAL", "TITLE"},
+	}
+	loc := timeZone(r.Period.TimeZone)
+	for _, i := range r.Incidents {
+		peak := "-"
+		if i.PeakBurnRate != nil {
+			peak = fmt.Sprintf("%s %sx", i.PeakSLO, Float(*i.PeakBurnRate, 1))
+		}
+		title := i.Title
+		if title == "" {
+			title = "-"
+		}
+		g.Rows = append(g.Rows, []string{
+			i.Start.In(loc).Format("2006-01-02 15:04"), i.Service, Duration(i.Duration()), peak,
+			Duration(time.Duration(i.DowntimeMinutes * float64(time.Minute))), i.Source,
+			money(i.Cost, func(b *Breakdown) float64 { return b.LostRevenue }),
+			money(i.Cost, func(b *Breakdown) float64 { return b.Labor }),
+			money(i.Cost, func(b *Breakdown) float64 { return b.Opportunity }),
+			money(i.Cost, func(b *Breakdown) float64 { return b.Total }),
+			title,
+		})
+	}
+	if len(r.Incidents) == 0 {
+		g.Notes = append(g.Notes, "No incidents in the period.")
+	}
+	return g
+}
+
+// CostBreakdownGrid is every line behind each service's cost: component,
+// item, the formula with its inputs, and the amount.
+func CostBreakdownGrid(r *CostReport) Grid {
+	g := Grid{Title: "Cost breakdown", Header: []string{"SERVICE", "COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
+	for _, s := range r.Services {
+		if s.Cost == nil {
+			continue
+		}
+		for _, row := range BreakdownRows(s.Cost, s.Incidents) {
+			g.Rows = append(g.Rows, append([]string{s.Service}, row...))
+		}
+	}
+	return g
+}
+
+// BreakdownRows are a breakdown's lines as component, item, formula and
+// amount, ending with the total; incidents is how many incidents the labor
+// and opportunity sum over.
+func BreakdownRows(b *Breakdown, incidents int) [][]string {
+	cur := b.Currency
+	m := func(v float64) string { return Money(v, cur) }
+	var rows [][]string
+	for _, l := range b.Revenue {
+		rows = append(rows, []string{"lost revenue", l.SLO, fmt.Sprintf("%s/min x %s share x %s impact x %s min x (1 - %s recovery)",
+			m(l.PerMinute), Percent(l.Share, 0), Percent(l.Impact, 0), plainNumber(roundTo3(l.DowntimeMinutes)), Percent(l.Recovery, 0)), m(l.Amount)})
+	}
+	lines := b.breakdown.Labor
+	if incidents <= 1 && len(lines) > 0 {
+		for _, l := range lines {
+			f := fmt.Sprintf("%s people x %s h x %s/h", plainNumber(l.People), plainNumber(roundTo3(l.Hours)), m(l.HourlyRate))
+			switch {
+			case l.Stated:
+				f += " (incidents file)"
+			case l.HoursPerOutageHour > 0:
+				f += fmt.Sprintf(" (%s h + %s h x %s outage h)", plainNumber(l.HoursPerIncident), plainNumber(l.HoursPerOutageHour), plainNumber(roundTo3(l.OutageHours)))
+			}
+			rows = append(rows, []string{"labor", l.Role, f, m(l.Amount)})
+		}
+	} else {
+		for _, l := range b.LaborByRole {
+			rows = append(rows, []string{"labor", l.Role, fmt.Sprintf("%s person-hours over %d incidents", plainNumber(roundTo3(l.PersonHours)), incidents), m(l.Amount)})
+		}
+	}
+	if incidents > 0 {
+		rows = append(rows, []string{"opportunity", "diverted engineering", fmt.Sprintf("%s h x %s/h", plainNumber(roundTo3(b.Diverted.Hours)), m(b.Diverted.HourlyValue)), m(b.Diverted.Amount)})
+	}
+	for _, c := range b.Credits {
+		f := fmt.Sprintf("availability %s: no band applies", Percent(c.Availability, 3))
+		if c.BandBelow != nil {
+			f = fmt.Sprintf("availability %s below %s: %s x %s", Percent(c.Availability, 3), Objective(*c.BandBelow), m(c.MonthlyContractValue), Percent(c.CreditRate, 0))
+			if c.MonthShare < 1 {
+				f += fmt.Sprintf(" x %s of the month", Percent(c.MonthShare, 1))
+			}
+		}
+		rows = append(rows, []string{"SLA credit", c.Month, f, m(c.Amount)})
+	}
+	rows = append(rows, []string{"total", "", "", m(b.Total)})
+	return rows
+}
+
+func roundTo3(v float64) float64 { return float64(int64(v*1000+0.5)) / 1000 }
+
+func timeZone(name string) *time.Location {
+	if l, err := time.LoadLocation(name); err == nil {
+		return l
+	}
+	return time.UTC
+}
+
+// CostGrids are the tables of `nines cost`: services, SLOs, incidents and
+// the breakdown, with how incidents were found as a note of the last.
+func CostGrids(r *CostReport) []Grid {
+	gs := []Grid{CostServicesGrid(r), CostSLOsGrid(r), CostIncidentsGrid(r), CostBreakdownGrid(r)}
+	last := &gs[len(gs)-1]
+	last.Notes = append(last.Notes, fmt.Sprintf("Incidents: steps of %s, burn above each SLO's fastest page factor, merged across gaps under %s.",
+		r.Detection.Step, Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second)))))
+	if r.Detection.Threshold != nil {
+		last.Notes[len(last.Notes)-1] = fmt.Sprintf("Incidents: steps of %s, burn above %sx, merged across gaps under %s.",
+			r.Detection.Step, plainNumber(*r.Detection.Threshold), Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second))))
+	}
+	return gs
+}
