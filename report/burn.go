@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -17,6 +18,10 @@ type BurnReport struct {
 func BurnGrid(ss []SLOStatus) Grid {
 	windows := burnWindows(ss)
 	g := Grid{Header: []string{"SERVICE", "SLO", "OBJECTIVE", "WINDOW", "AVAILABILITY", "BUDGET LEFT", "MINUTES LEFT", "EVENTS LEFT"}}
+	priced := slices.ContainsFunc(ss, func(s SLOStatus) bool { return s.Currency != "" })
+	if priced {
+		g.Header = append(g.Header, "LEFT IN MONEY")
+	}
 	for _, w := range windows {
 		g.Header = append(g.Header, "BURN "+w.Window)
 	}
@@ -33,6 +38,9 @@ func BurnGrid(ss []SLOStatus) Grid {
 			row = append(row, strings.ReplaceAll(s.DataState, "_", " "), "-", "-", "-")
 			g.Notes = append(g.Notes, fmt.Sprintf("%s/%s: %s: %s", s.Service, s.SLO, strings.ReplaceAll(s.DataState, "_", " "), s.Reason))
 		}
+		if priced {
+			row = append(row, budgetMoney(s))
+		}
 		for _, w := range windows {
 			row = append(row, burnCell(s, w.Window))
 		}
@@ -45,6 +53,14 @@ func BurnGrid(ss []SLOStatus) Grid {
 		g.Rows = append(g.Rows, row)
 	}
 	return g
+}
+
+// budgetMoney is the budget left in money, or "-".
+func budgetMoney(s SLOStatus) string {
+	if s.BudgetLeftCost == nil {
+		return "-"
+	}
+	return Money(*s.BudgetLeftCost, s.Currency)
 }
 
 func windowLabel(s SLOStatus) string {

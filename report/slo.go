@@ -37,6 +37,11 @@ type SLOStatus struct {
 	BudgetLeft        *float64 `json:"budget_left"`
 	BudgetLeftMinutes *float64 `json:"budget_left_minutes"`
 	BudgetLeftEvents  *float64 `json:"budget_left_events"`
+	// BudgetLeftCost is the budget left in money: what a full outage as long
+	// as BudgetLeftMinutes would cost (cost.Model.BudgetLeftValue), in
+	// Currency. Absent without a cost model or data.
+	BudgetLeftCost *float64 `json:"budget_left_cost,omitempty"`
+	Currency       string   `json:"currency,omitempty"`
 
 	BurnRates []BurnRate `json:"burn_rates"`
 	Alerts    []Alert    `json:"alerts"`
@@ -139,6 +144,9 @@ func NewSLOStatus(e slo.Evaluation) SLOStatus {
 	s.BudgetLeftMinutes = num(st.BudgetLeftMinutes)
 	if st.HasEvents {
 		s.BudgetLeftEvents = num(st.BudgetLeftEvents)
+	}
+	if m := e.SLO.Cost; m.Configured() {
+		s.BudgetLeftCost, s.Currency = num(m.BudgetLeftValue(st.BudgetLeftMinutes)), m.Currency
 	}
 	for _, a := range st.Alerts {
 		s.Alerts = append(s.Alerts, newAlert(a))

@@ -41,7 +41,12 @@ such as 2026-09, in --timezone.
 
 -o json prints {"at", "source", "slos": [...]}; each SLO carries service, slo,
 tier, owner, objective, window, data_state, availability, budget_left (ratios;
-null when there is no data), burn_rates, alerts and time_to_exhaustion_seconds.`,
+null when there is no data), burn_rates, alerts and time_to_exhaustion_seconds.
+
+With a cost model in the specs (docs/cost.md), LEFT IN MONEY (budget_left_cost
+and currency in JSON) is the budget left in money: what a full outage as long
+as the minutes left would cost (lost revenue, the responders' labor, the
+diverted work); 0 once the budget is gone.`,
 		Example: `  # The quick start: the demo data, no server needed
   nines burn --source specs/demo/metrics.om.gz --at 2026-10-14T12:00:00Z
 
