@@ -81,10 +81,14 @@ func (c Cache) Store(service string, obs []Observation) error {
 		return nil
 	}
 	dir := filepath.Dir(c.path(service))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("could not create the last-known-good cache directory: %w", err)
+	lockPath := filepath.Join(dir, service+".lock")
+	unlock, err := lockFile(lockPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("could not create the last-known-good cache directory: %w", err)
+		}
+		unlock, err = lockFile(lockPath)
 	}
-	unlock, err := lockFile(filepath.Join(dir, service+".lock"))
 	if err != nil {
 		return fmt.Errorf("could not lock the last-known-good cache: %w", err)
 	}
@@ -116,19 +120,18 @@ func writeAtomic(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("could not write the last-known-good cache: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("could not write the last-known-good cache: %w", err)
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err != nil {
+		os.Remove(tmp.Name())
 		return fmt.Errorf("could not write the last-known-good cache: %w", err)
 	}
 	return nil

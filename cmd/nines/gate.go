@@ -325,9 +325,15 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 	d := gate.Decide(in)
 
 	if cache != nil {
-		if err := cache.Store(svc.Name, d.SLOs); err != nil {
-			log.Warn("could not refresh the last-known-good cache", "error", err)
-		}
+		// The cache is refreshed while the decision is rendered and
+		// recorded; the run waits for it before it returns.
+		stored := make(chan error, 1)
+		go func() { stored <- cache.Store(svc.Name, d.SLOs) }()
+		defer func() {
+			if err := <-stored; err != nil {
+				log.Warn("could not refresh the last-known-good cache", "error", err)
+			}
+		}()
 	}
 	code := exitOK
 	if d.Blocks() {
