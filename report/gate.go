@@ -101,8 +101,8 @@ type GatePolicy struct {
 type GateReason struct {
 	SLO string `json:"slo"`
 	// Rule is page_alert, budget_exhausted, evaluation_error, no_data,
-	// insufficient_data, budget_low, ticket_alert, last_known_good or
-	// within_policy.
+	// insufficient_data, budget_low, ticket_alert, source_warning,
+	// last_known_good or within_policy.
 	Rule string `json:"rule"`
 	// Effect is allow, warn or block.
 	Effect     string   `json:"effect"`

@@ -69,8 +69,9 @@ Policy (the gate: section of a tier or service; defaults in brackets):
   max_staleness        last_known_good: the oldest usable cached evaluation [1h]
   fallback             last_known_good without one: closed or open [closed]
 An SLO without data, or with fewer events than min_events, follows its tier's
-no_data policy (block, warn or allow). A fail_open or last_known_good decision
-always carries a warning.
+no_data policy (block, warn or allow). Warnings from the source (a partial
+response) make a warning. A fail_open or last_known_good decision always
+carries a warning. A change type in allow_during_freeze passes any block.
 
 Evaluation errors (source unreachable, timed out, 5xx, 429, rejected query,
 unreadable answer) follow on_error. last_known_good decides on the service's
@@ -116,7 +117,8 @@ document on one line):
    "warnings": [...], "ci": {"provider", "env": {"GITHUB_SHA": ...}}}
 Ratios are in [0, 1] (budget left may be negative); null means unknown.
 Rules: page_alert, budget_exhausted, evaluation_error, no_data,
-insufficient_data, budget_low, ticket_alert, last_known_good, within_policy.
+insufficient_data, budget_low, ticket_alert, source_warning, last_known_good,
+within_policy.
 The full reference is docs/gate.md.`,
 		Example: `  # Before a production deploy
   nines gate --service checkout --prometheus.url http://prometheus:9090
