@@ -10,5 +10,7 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newStatusCmd(g, s, nil),
 		newGateCmd(g, s, nil),
 		newCostCmd(g, s, nil),
+		newSummaryCmd(g, s, nil),
+		newReportCmd(g, s, nil),
 		newValidateCmd(g, s, nil)}
 }

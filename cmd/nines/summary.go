@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nines-sre/nines/report"
+)
+
+type summaryOptions struct {
+	g      *globalOptions
+	s      *streams
+	sel    selection
+	period periodFlags
+	det    detectionFlags
+	output string
+	format report.Format
+	now    func() time.Time
+}
+
+func newSummaryCmd(g *globalOptions, s *streams, runF func(*summaryOptions) error) *cobra.Command {
+	opts := &summaryOptions{g: g, s: s}
+	c := &cobra.Command{
+		Use:   "summary",
+		Short: "The leadership one-pager: a quarter per tier and service, against the quarter before",
+		Long: `Summarise a calendar quarter (--quarter, default the current quarter to date) or
+month (--month) for leadership, against the period before it:
+
+  - per tier: SLOs met, mean availability and its nines, the worst budget used,
+    downtime-equivalent minutes, incidents, MTTR, MTBF and cost, with the change
+    in availability (percentage points), incidents and cost;
+  - per service and SLO: objective vs achieved, nines, budget used, incidents,
+    MTTR, MTBF and cost, with the change;
+  - the top cost drivers: the services that cost the most, their largest cost
+    component and their costliest incident;
+  - the SLOs that missed their objective, each with its owner.
+
+Quarters and months are calendar periods in --timezone (default UTC). Incidents
+and cost are found and priced as nines cost does (see its help and
+docs/cost.md); --incidents, --step, --merge-gap and --threshold apply to both
+periods.
+
+-o markdown gives a page to paste into a document; -o json prints {"at",
+"source", "period", "previous_period", "headline", "tiers": [{"tier",
+"objective", "slos", "met", "missed", "no_data", "availability", "nines",
+"worst_budget_used", "downtime_minutes", "incidents", "mttr_seconds",
+"mtbf_seconds", "cost": {CURRENCY: amount}, "previous", "change"}], "services":
+[{"service", "tier", "owner", "slos": [{"slo", "objective", "achieved", "nines",
+"budget_used", "met", "previous_achieved", "achieved_change"}], "incidents",
+"mttr_seconds", "mtbf_seconds", "cost", "previous_cost", "cost_change"}],
+"top_cost_drivers", "missed", "totals", "previous_totals"}. docs/cost.md
+documents every field.`,
+		Example: `  # The third quarter of 2026 on the demo data, as Markdown
+  nines summary --source specs/demo/metrics.om.gz --quarter 2026-Q3 -o markdown
+
+  # The critical tier this quarter so far, in Berlin's calendar
+  nines summary --tier critical --timezone Europe/Berlin`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			f, err := report.ParseFormat(opts.output, report.Table, report.JSON, report.CSV, report.Markdown)
+			if err != nil {
+				return &usageError{err: err}
+			}
+			opts.format = f
+			if err := opts.period.check(c); err != nil {
+				return err
+			}
+			if err := opts.det.check(c); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSummary(c, opts)
+		},
+	}
+	opts.sel.addFlags(c)
+	opts.period.addFlags(c, true)
+	opts.det.addFlags(c)
+	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, json, csv or markdown")
+	return c
+}
+
+func runSummary(c *cobra.Command, opts *summaryOptions) error {
+	a, err := analyze(c.Context(), analysisRequest{g: opts.g, s: opts.s, sel: &opts.sel, period: &opts.period, def: "quarter", det: &opts.det, previous: true, now: opts.now})
+	if err != nil {
+		return err
+	}
+	printWarnings(opts.s, a.cur, a.prev)
+	cat, err := loadCatalog(opts.g)
+	if err != nil {
+		return err
+	}
+	sum := report.NewSummary(cat, a.cur, a.prev)
+	switch opts.format {
+	case report.JSON:
+		enc := json.NewEncoder(opts.s.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return fmt.Errorf("could not write JSON: %w", err)
+		}
+	default:
+		if err := report.WriteSummary(opts.s.Out, opts.format, sum); err != nil {
+			return err
+		}
+	}
+	return reportErrors(a.cur, a.prev)
+}
