@@ -74,7 +74,7 @@ func (x *xlsxWriter) style(k styleKey) (int, error) {
 		s.Font = &excelize.Font{Bold: true}
 		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}
 		s.Border = []excelize.Border{{Type: "bottom", Color: "9BC2E6", Style: 1}}
-		s.Alignment = &excelize.Alignment{WrapText: true, Vertical: "center"}
+		s.Alignment = &excelize.Alignment{Vertical: "center"}
 	case "title":
 		s.Font = &excelize.Font{Bold: true, Size: 14}
 	case "note":
@@ -96,6 +96,8 @@ func (x *xlsxWriter) style(k styleKey) (int, error) {
 		numFmt = "#,##0.0"
 	case kDuration:
 		numFmt = "[h]:mm"
+	case kDays:
+		numFmt = `#,##0.0 "days"`
 	case kTime:
 		numFmt = "yyyy-mm-dd hh:mm"
 	case kDate:
@@ -121,8 +123,11 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 // excelTime is t's wall clock in loc as an Excel serial date.
 func excelTime(t time.Time, loc *time.Location) float64 {
 	l := t.In(loc)
-	wall := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
-	return float64(wall.Sub(excelEpoch)) / float64(24*time.Hour)
+	wall := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
+	// Whole seconds divide once: the serial is the double nearest the
+	// exact value, as Excel stores a typed-in time, so 16:00 shows as 16:00
+	// and not 15:59.
+	return (float64(wall.Unix()-excelEpoch.Unix()) + float64(l.Nanosecond())/1e9) / 86400
 }
 
 // value is a cell's value as the workbook stores it: durations in days,
@@ -130,15 +135,22 @@ func excelTime(t time.Time, loc *time.Location) float64 {
 func (x *xlsxWriter) value(c cell, k kind) any {
 	switch v := c.v.(type) {
 	case time.Time:
-		return excelTime(v, x.loc)
+		return nudge(excelTime(v, x.loc))
 	case float64:
-		if k == kDuration {
-			return v / 86400
+		if k == kDuration || k == kDays {
+			return nudge(v / 86400)
 		}
 		return v
 	}
 	return c.v
 }
+
+// nudge lifts a time or duration in days by 1e-8 days (under a
+// millisecond). excelize writes 15 significant digits, cutting off the
+// rest, and spreadsheets cut a time down to the minute shown: without the
+// nudge 16:00 (46206.666666666664) is written as 46206.6666666666 and shows
+// as 15:59.
+func nudge(days float64) float64 { return days + 1e-8 }
 
 // cellStyle is the style of a cell of column kind k.
 func (x *xlsxWriter) cellStyle(c cell, k kind) (int, error) {
@@ -187,7 +199,7 @@ func (x *xlsxWriter) writeTable(sheet string, row int, t table, widths bool) (pl
 		hdr[i] = c.name
 		if widths {
 			col, _ := excelize.ColumnNumberToName(i + 1)
-			if err := f.SetColWidth(sheet, col, col, c.width); err != nil {
+			if err := f.SetColWidth(sheet, col, col, colWidth(c)); err != nil {
 				return placed{}, err
 			}
 		}
@@ -380,6 +392,9 @@ func (x *xlsxWriter) writeSummary(t table, r *CostReport) error {
 	return nil
 }
 
+// colWidth is a column's width, wide enough for its header.
+func colWidth(c column) float64 { return max(c.width, float64(len(c.name))+2) }
+
 func colName(n int) string {
 	c, _ := excelize.ColumnNumberToName(n)
 	return c
@@ -495,7 +510,7 @@ func (x *xlsxWriter) writeDailyStream(t table) error {
 		return err
 	}
 	for i, c := range t.cols {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
 			return err
 		}
 	}

@@ -27,6 +27,7 @@ const (
 	kPct1          // a ratio shown as a percent with 1 decimal
 	kMinutes       // minutes, shown with 1 decimal
 	kDuration      // seconds, shown as [h]:mm
+	kDays          // seconds, shown as days with one decimal
 	kTime          // a time, shown as yyyy-mm-dd hh:mm in the report's zone
 	kDate          // a day, shown as yyyy-mm-dd
 	kMoney         // an amount in the row's currency
@@ -113,7 +114,7 @@ func (c cell) format(k kind, loc *time.Location) string {
 			return Percent(v, 1)
 		case kMinutes:
 			return Float(v, 1)
-		case kDuration:
+		case kDuration, kDays:
 			return Duration(time.Duration(v * float64(time.Second)))
 		case kMoney:
 			return Money(v, c.cur)
@@ -182,7 +183,7 @@ func summaryTable(cat *slo.Catalog, r *CostReport) table {
 	cols := []column{
 		{"Tier", kText, 14}, {"Objective", kPct3, 11}, {"SLOs", kInt, 7}, {"Met", kInt, 7}, {"Missed", kInt, 8}, {"No data", kInt, 9},
 		{"Availability", kPct3, 13}, {"Nines", kFloat, 8}, {"Worst budget used", kPct1, 13}, {"Downtime (min)", kMinutes, 14},
-		{"Incidents", kInt, 10}, {"MTTR", kDuration, 10}, {"MTBF", kDuration, 11},
+		{"Incidents", kInt, 10}, {"MTTR", kDuration, 10}, {"MTBF", kDays, 11},
 	}
 	for _, c := range curs {
 		cols = append(cols, column{"Cost " + c, kMoney, 16})
@@ -313,7 +314,7 @@ func costTables(r *CostReport) (components, roles, lines table) {
 	}
 	roles = newTable("Labor by role", rc, rows)
 
-	lc := []column{{"Service", kText, 20}, {"Component", kText, 14}, {"Item", kText, 22}, {"Formula", kText, 70}, {"Amount", kMoney, 14}}
+	lc := []column{{"Service", kText, 20}, {"Component", kText, 14}, {"Item", kText, 22}, {"Amount", kMoney, 14}, {"Formula", kText, 70}}
 	rows = nil
 	for _, s := range r.Services {
 		if s.Cost == nil {
@@ -328,7 +329,7 @@ func costTables(r *CostReport) (components, roles, lines table) {
 			default:
 				amount = moneyCell(lineAmount(b, br), s.Currency)
 			}
-			rows = append(rows, []cell{text(s.Service), text(br[0]), text(br[1]), text(br[2]), amount})
+			rows = append(rows, []cell{text(s.Service), text(br[0]), text(br[1]), amount, text(br[2])})
 		}
 	}
 	lines = newTable("Every line, with its formula", lc, rows)

@@ -76,7 +76,7 @@ type ScanOptions struct {
 	// DefaultScanConcurrency.
 	Concurrency int
 	// Records are incidents stated in a file; those of a scanned service
-	// are measured.
+	// that overlap the period are measured.
 	Records []IncidentRecord
 	// Progress, when set, is called after each service with the number of
 	// services done and the total. Calls do not overlap.
@@ -299,7 +299,7 @@ func Scan(ctx context.Context, rq RangeQuerier, slos []SLO, opts ScanOptions) []
 			defer func() { <-sem }()
 			var recs []IncidentRecord
 			for _, r := range o.Records {
-				if r.Service == name {
+				if r.Service == name && r.Start.Before(o.End) && r.End.After(o.Start) {
 					recs = append(recs, r)
 				}
 			}

@@ -369,11 +369,12 @@ func TestIncidentsFileCorrectsAddsAndDismisses(t *testing.T) {
 		{Service: "svc", Start: h(5, 0), End: h(5, 10), Dismissed: true, Title: "synthetic test traffic"},
 		{Service: "svc", Start: h(12, 0), End: h(12, 30), Title: "third-party outage the metrics missed"},
 		{Service: "other", Start: h(1, 0), End: h(2, 0)},
+		{Service: "svc", Start: h(-3, 0), End: h(-2, 0), Title: "before the period"},
 	}
 	scans := slo.Scan(context.Background(), rq, []slo.SLO{scanSLO("svc", "a", 0.999)}, slo.ScanOptions{Start: day, End: day.Add(24 * time.Hour), Records: recs})
 	s := scans[0]
 	if len(s.Detected) != 3 || len(s.Records) != 3 {
-		t.Fatalf("detected %d, records %d; want 3 and the service's 3", len(s.Detected), len(s.Records))
+		t.Fatalf("detected %d, records %d; want 3 and the service's 3 in the period", len(s.Detected), len(s.Records))
 	}
 	got := s.Incidents()
 	want := []struct {

@@ -232,3 +232,51 @@ func WriteFleetSpecs(dir string) error {
 	}
 	return nil
 }
+
+// QuarterFleet is the fleet over the second and third quarters of 2026
+// (with an hour before and ten minutes after), sampled every five minutes,
+// with outages in both quarters: in Q3 shop misses its 99.9% objective.
+func QuarterFleet() Fleet {
+	d := func(m time.Month, day, h, min int) time.Time { return time.Date(2026, m, day, h, min, 0, 0, time.UTC) }
+	return Fleet{
+		From:     d(time.April, 1, 0, 0).Add(-time.Hour),
+		To:       d(time.October, 1, 0, 10),
+		Interval: 5 * time.Minute,
+		Outages: []Outage{
+			{Service: "recs", SLO: "personalised", Start: d(time.April, 20, 12, 0), End: d(time.April, 20, 14, 0), Ratio: 0.2},
+			{Service: "shop", SLO: "availability", Start: d(time.May, 6, 9, 10), End: d(time.May, 6, 9, 40), Ratio: 1},
+			{Service: "gateway", SLO: "reachability", Start: d(time.June, 10, 3, 0), End: d(time.June, 10, 3, 20), Ratio: 1},
+			{Service: "shop", SLO: "latency", Start: d(time.July, 15, 13, 0), End: d(time.July, 15, 16, 0), Ratio: 0.3},
+			{Service: "gateway", SLO: "reachability", Start: d(time.July, 22, 1, 0), End: d(time.July, 22, 1, 45), Ratio: 1},
+			{Service: "shop", SLO: "availability", Start: d(time.August, 12, 14, 20), End: d(time.August, 12, 15, 0), Ratio: 1},
+			{Service: "shop", SLO: "availability", Start: d(time.September, 3, 10, 0), End: d(time.September, 3, 12, 30), Ratio: 1},
+			{Service: "recs", SLO: "personalised", Start: d(time.September, 20, 8, 0), End: d(time.September, 20, 10, 0), Ratio: 0.5},
+		},
+	}
+}
+
+// QuarterFleetIncidents is an incidents file for the third quarter of
+// QuarterFleet: it corrects shop's 2026-08-12 outage and states who
+// responded, dismisses gateway's 2026-07-22 one and adds an incident the
+// metrics do not show.
+const QuarterFleetIncidents = `version: nines/v1
+incidents:
+  - service: shop
+    start: 2026-08-12T14:15:00Z
+    end: 2026-08-12T15:05:00Z
+    title: Card payments rejected after a certificate rotation
+    opportunity_hours: 24
+    responders:
+      - {role: engineering, people: 4, hours: 3}
+      - {role: support, people: 5, hours: 2}
+      - {role: legal, people: 1, hours: 1, rate: 250}
+  - service: gateway
+    start: 2026-07-22T00:55:00Z
+    end: 2026-07-22T01:50:00Z
+    title: Prober network partition
+    dismissed: true
+  - service: recs
+    start: 2026-08-01T09:00:00Z
+    end: 2026-08-01T09:30:00Z
+    title: Stale model served (no errors, wrong results)
+`
