@@ -37,7 +37,9 @@ func Money(amount float64, currency string) string {
 		return NA
 	}
 	dec := currencyDecimals(currency)
-	num := groupThousands(fixed(math.Abs(amount), dec))
+	// Half a cent rounds up (away from zero), as invoices do.
+	scale := math.Pow10(dec)
+	num := groupThousands(fixed(math.Round(math.Abs(amount)*scale)/scale, dec))
 	sign := ""
 	if amount < 0 && strings.Trim(num, "0.,") != "" {
 		sign = "-"
