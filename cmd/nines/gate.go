@@ -296,6 +296,24 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 		ID: id, Service: svc, SLOs: slos, ChangeType: opts.changeType, Override: opts.override,
 		DryRun: opts.dryRun, FailOnWarn: opts.failOnWarn, At: at,
 	}
+	// The cache is read while the SLOs are evaluated.
+	var cache *gate.Cache
+	cached := make(chan *gate.CacheEntry, 1)
+	if opts.cacheDir != "" {
+		cache = &gate.Cache{Dir: opts.cacheDir}
+		go func() {
+			e, err := cache.Load(svc.Name)
+			if err != nil {
+				log.Warn("last-known-good cache unusable, treated as empty", "error", err)
+			}
+			cached <- e
+		}()
+	} else {
+		cached <- nil
+		if svc.Gate.OnError == slo.LastKnownGood {
+			log.Warn("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME for last_known_good")
+		}
+	}
 	src, err := opts.g.openSource(ctx, opts.s, log)
 	var ue *usageError
 	switch {
@@ -314,29 +332,26 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 		}
 	}
 
-	var cache *gate.Cache
-	if opts.cacheDir != "" {
-		cache = &gate.Cache{Dir: opts.cacheDir}
-		if in.Cache, err = cache.Load(svc.Name); err != nil {
-			log.Warn("last-known-good cache unusable, treated as empty", "error", err)
+	in.Cache = <-cached
+	if cache != nil && in.EvalErr == nil {
+		// The live evaluations refresh the cache while the decision is
+		// made, rendered and recorded; the run waits for it before it
+		// returns.
+		live := make([]gate.Observation, len(in.Evaluations))
+		for i, e := range in.Evaluations {
+			live[i] = gate.Observe(e)
 		}
-	} else if svc.Gate.OnError == slo.LastKnownGood {
-		log.Warn("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME for last_known_good")
-	}
-
-	d := gate.Decide(in)
-
-	if cache != nil {
-		// The cache is refreshed while the decision is rendered and
-		// recorded; the run waits for it before it returns.
 		stored := make(chan error, 1)
-		go func() { stored <- cache.Store(svc.Name, d.SLOs) }()
+		go func() { stored <- cache.Store(svc.Name, live) }()
 		defer func() {
 			if err := <-stored; err != nil {
 				log.Warn("could not refresh the last-known-good cache", "error", err)
 			}
 		}()
 	}
+
+	d := gate.Decide(in)
+
 	code := exitOK
 	if d.Blocks() {
 		code = exitBlocked
