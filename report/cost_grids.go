@@ -263,7 +263,11 @@ func BreakdownRows(b *Breakdown, incidents int) [][]string {
 	lines := b.breakdown.Labor
 	if incidents <= 1 && len(lines) > 0 {
 		for _, l := range lines {
-			f := fmt.Sprintf("%s people x %s h x %s/h", plainNumber(l.People), plainNumber(roundTo3(l.Hours)), m(l.HourlyRate))
+			people := "people"
+			if l.People == 1 {
+				people = "person"
+			}
+			f := fmt.Sprintf("%s %s x %s h x %s/h", plainNumber(l.People), people, plainNumber(roundTo3(l.Hours)), m(l.HourlyRate))
 			switch {
 			case l.Stated:
 				f += " (incidents file)"

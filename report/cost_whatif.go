@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,8 +23,11 @@ type WhatIfInput struct {
 	MonthEvals []slo.Evaluation
 	Duration   time.Duration
 	ErrorRatio float64
-	At         time.Time
-	Source     string
+	// Hit names the SLOs the outage hits; empty means every SLO of the
+	// service.
+	Hit    []string
+	At     time.Time
+	Source string
 }
 
 // WhatIfReport is the stable JSON of `nines cost --what-if -o json`: what an
@@ -55,7 +59,9 @@ type WhatIfSLO struct {
 	Objective float64 `json:"objective"`
 	Window    string  `json:"window"`
 	DataState string  `json:"data_state"`
-	// OutageMinutes is the outage in downtime-equivalent minutes.
+	// Hit is whether the outage hits this SLO; OutageMinutes is the outage
+	// in downtime-equivalent minutes (0 when not hit).
+	Hit                    bool     `json:"hit"`
 	OutageMinutes          float64  `json:"outage_minutes"`
 	BudgetMinutes          *float64 `json:"budget_minutes"`
 	BudgetLeftBefore       *float64 `json:"budget_left_before"`
@@ -141,23 +147,28 @@ func NewWhatIfReport(in WhatIfInput) *WhatIfReport {
 		At: in.At.UTC(), Source: in.Source, Service: svc.Name, Tier: svc.Tier,
 		Outage: Duration(in.Duration), OutageSeconds: in.Duration.Seconds(), ErrorRatio: in.ErrorRatio,
 		SLOs: []WhatIfSLO{},
-		Note: "The outage is taken to have just ended: each alert window ends with it, and the SLO window gains its bad minutes at the usual traffic.",
+		Note: "The outage is taken to have just ended: each alert window of an SLO it hits ends with it, and the SLO window gains its bad minutes at the usual traffic.",
 	}
 	if m.Configured() {
 		r.Cost = newBreakdown(m.Outage(in.Duration, in.ErrorRatio), m)
 	}
 	after := make([]slo.Evaluation, len(in.Evals))
 	for i, e := range in.Evals {
-		after[i] = withOutage(e, in.Duration, in.ErrorRatio)
+		hit := len(in.Hit) == 0 || slices.Contains(in.Hit, e.SLO.Name)
+		d := in.Duration
+		if !hit {
+			d = 0
+		}
+		after[i] = withOutage(e, d, in.ErrorRatio)
 		w := WhatIfSLO{SLO: e.SLO.Name, Objective: e.SLO.Objective, Window: e.SLO.Window.String(), DataState: string(e.SLI.State),
-			OutageMinutes: cost.DowntimeMinutes(in.ErrorRatio, in.Duration), FiringAfter: []string{}}
+			Hit: hit, OutageMinutes: cost.DowntimeMinutes(in.ErrorRatio, d), FiringAfter: []string{}}
 		r.Warn = append(r.Warn, e.Warnings...)
 		switch {
 		case e.Err != nil:
 			w.DataState = ConditionError
 			r.Warn = append(r.Warn, e.Err.Error())
 		case e.SLI.State == slo.DataOK:
-			eff := cost.OutageBudget(e.Status, in.Duration, in.ErrorRatio)
+			eff := cost.OutageBudget(e.Status, d, in.ErrorRatio)
 			w.BudgetMinutes, w.BudgetLeftBefore = num(eff.BudgetMinutes), num(eff.LeftBefore)
 			w.BudgetLeftAfter, w.BudgetLeftMinutesAfter = num(after[i].Status.BudgetLeft), num(after[i].Status.BudgetLeftMinutes)
 			if m.Configured() {
@@ -173,7 +184,7 @@ func NewWhatIfReport(in WhatIfInput) *WhatIfReport {
 	if m.Configured() && m.SLA.MonthlyContractValue > 0 && len(m.SLA.Credits) > 0 {
 		name := slaSLO(svc)
 		for _, e := range in.MonthEvals {
-			if e.SLO.Name != name || e.Err != nil || e.SLI.State != slo.DataOK {
+			if e.SLO.Name != name || e.Err != nil || e.SLI.State != slo.DataOK || (len(in.Hit) > 0 && !slices.Contains(in.Hit, name)) {
 				continue
 			}
 			before := e.Status.Availability

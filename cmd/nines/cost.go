@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -25,6 +27,7 @@ type costOptions struct {
 	// whatIf, when above zero, prices a hypothetical outage of that length now.
 	whatIf     time.Duration
 	errorRatio float64
+	hit        []string
 	now        func() time.Time
 }
 
@@ -59,9 +62,11 @@ and states who responded: its labor replaces the model's for that incident.
 MTTR is the mean incident duration; MTBF the time outside incidents over the
 number of incidents.
 
---what-if 45m [--error-ratio 1] --service S prices an outage of S now instead:
-its cost, each SLO's error budget before and after (and in money), the month's
-SLA credit before and after, and the deploy gate's verdict before and after.
+--what-if 45m [--error-ratio 1] [--slo NAME] --service S prices an outage of S
+now instead: its cost, each SLO's error budget before and after (and in money),
+the month's SLA credit before and after, and the deploy gate's verdict (for a
+normal change) before and after. The outage hits every SLO of S unless --slo
+names the ones it hits (a failing dependency may leave latency alone).
 
 -o json prints {"at", "source", "period", "incident_detection",
 "calendar_convention", "services": [{"service", "tier", "owner", "currency",
@@ -73,7 +78,7 @@ SLA credit before and after, and the deploy gate's verdict before and after.
 "end", "duration_seconds", "source", "title", "peak_slo", "peak_burn_rate",
 "downtime_minutes", "slos", "cost"}], "totals": [{"currency", "total", ...}],
 "warnings"}; with --what-if {"service", "outage_seconds", "error_ratio",
-"cost", "slos": [{"budget_left_before", "budget_left_after",
+"cost", "slos": [{"slo", "hit", "budget_left_before", "budget_left_after",
 "budget_left_cost_before", "budget_left_cost_after", "firing_after", ...}],
 "sla", "gate": {"before", "after", "reasons_after"}}. docs/cost.md documents
 every field.`,
@@ -103,6 +108,7 @@ every field.`,
 	f.StringVarP(&opts.output, "output", "o", "table", "output format: table, json, csv or markdown")
 	f.StringVar(&whatIf, "what-if", "", "price a hypothetical outage of this length now (45m, 2h); needs one --service")
 	f.StringVar(&errorRatio, "error-ratio", "1", "the share of requests failing during the --what-if outage (0.25 is a quarter)")
+	f.StringSliceVar(&opts.hit, "slo", nil, "the SLOs the --what-if outage hits (default every SLO of the service)")
 	return c
 }
 
@@ -115,6 +121,9 @@ func (opts *costOptions) parse(c *cobra.Command, whatIf, errorRatio string) erro
 	flags := c.Flags()
 	if flags.Changed("error-ratio") && !flags.Changed("what-if") {
 		return usageErrorf("--error-ratio needs --what-if")
+	}
+	if flags.Changed("slo") && !flags.Changed("what-if") {
+		return usageErrorf("--slo needs --what-if")
 	}
 	if flags.Changed("what-if") {
 		d, err := model.ParseDuration(whatIf)
@@ -204,6 +213,15 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 			svc = s
 		}
 	}
+	for _, name := range opts.hit {
+		if !slices.ContainsFunc(svc.SLOs, func(s slo.SLO) bool { return s.Name == name }) {
+			var names []string
+			for _, s := range svc.SLOs {
+				names = append(names, s.Name)
+			}
+			return usageErrorf("unknown --slo %q: %s defines %s", name, svc.Name, strings.Join(names, ", "))
+		}
+	}
 	src, err := opts.g.openSource(ctx, opts.s, log)
 	if err != nil {
 		return err
@@ -216,7 +234,7 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 	if err := allEvaluationsFailed(evals); err != nil {
 		return err
 	}
-	in := report.WhatIfInput{Service: svc, Evals: evals, Duration: opts.whatIf, ErrorRatio: opts.errorRatio, At: at, Source: src.String()}
+	in := report.WhatIfInput{Service: svc, Evals: evals, Duration: opts.whatIf, ErrorRatio: opts.errorRatio, Hit: opts.hit, At: at, Source: src.String()}
 	if name := report.SLASLOs(cat)[svc.Name]; name != "" {
 		in.Month = slo.CalendarPeriod(slo.Month, at, loc)
 		for _, s := range slos {

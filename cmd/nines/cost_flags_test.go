@@ -93,6 +93,7 @@ func TestCostFlagErrors(t *testing.T) {
 		{"what-if takes no incidents file", []string{"--what-if", "45m", "--service", "a", "--incidents", "x.yaml"}, "--what-if prices an outage now: it takes no --incidents"},
 		{"what-if writes no csv", []string{"--what-if", "45m", "--service", "a", "-o", "csv"}, "--what-if writes table, json or markdown, not csv"},
 		{"the error ratio needs what-if", []string{"--error-ratio", "0.5"}, "--error-ratio needs --what-if"},
+		{"the SLOs hit need what-if", []string{"--slo", "availability"}, "--slo needs --what-if"},
 		{"the error ratio is at most 1", []string{"--what-if", "45m", "--service", "a", "--error-ratio", "1.5"}, `invalid --error-ratio "1.5": use a ratio above 0 and at most 1, such as 0.25`},
 		{"the error ratio is above 0", []string{"--what-if", "45m", "--service", "a", "--error-ratio", "0"}, `invalid --error-ratio "0": use a ratio above 0 and at most 1, such as 0.25`},
 	}

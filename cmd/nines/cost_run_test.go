@@ -268,6 +268,23 @@ func TestRunCostWhatIf(t *testing.T) {
 	if avail.BudgetLeftCostBefore == nil || *avail.BudgetLeftCostBefore < 0 {
 		t.Errorf("budget left in money %v", avail.BudgetLeftCostBefore)
 	}
+	// An outage of latency alone leaves availability's budget as it is.
+	code, out, errOut = runCLI(t, dir, "cost", "-o", "json", "--specs", specs, "--source", data, "--at", "2026-09-30T12:00:00Z",
+		"--service", "shop", "--what-if", "45m", "--slo", "latency", "--error-ratio", "0.5")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	var only report.WhatIfReport
+	if err := json.Unmarshal([]byte(out), &only); err != nil {
+		t.Fatal(err)
+	}
+	if a, l := only.SLOs[0], only.SLOs[1]; a.Hit || *a.BudgetLeftAfter != *a.BudgetLeftBefore || !l.Hit || !nearRel(l.OutageMinutes, 22.5, 1e-12) || only.SLA != nil {
+		t.Errorf("latency-only outage: %+v %+v, SLA %+v", a, l, only.SLA)
+	}
+	code, _, errOut = runCLI(t, dir, "cost", "--specs", specs, "--source", data, "--service", "shop", "--what-if", "45m", "--slo", "speed")
+	if code != exitFailure || !strings.Contains(errOut, `nines: unknown --slo "speed": shop defines availability, latency`) {
+		t.Errorf("unknown --slo: exit %d\n%s", code, errOut)
+	}
 	code, text, errOut := runCLI(t, dir, "cost", "--specs", specs, "--source", data, "--at", "2026-09-30T12:00:00Z", "--service", "shop", "--what-if", "45m")
 	if code != exitOK || !strings.Contains(text, "What if shop fails for 45m") || !strings.Contains(text, "Deploy gate") {
 		t.Errorf("what-if table (exit %d):\n%s\n%s", code, text, errOut)
@@ -593,7 +610,9 @@ func TestCostHelpGolden(t *testing.T) {
 			if code != exitOK || !strings.Contains(out, "Examples:") {
 				t.Fatalf("%s --help: exit %d, no examples:\n%s", cmd, code, out)
 			}
-			golden(t, cmd+"_help.txt", []byte(out))
+			// The global flags belong to the root command and its golden.
+			own, _, _ := strings.Cut(out, "Global Flags:")
+			golden(t, cmd+"_help.txt", []byte(own))
 		})
 	}
 }
