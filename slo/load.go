@@ -8,8 +8,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -35,40 +37,25 @@ func Load(paths []string, opts LoadOptions) (*Catalog, error) {
 		return nil, err
 	}
 	l := &loader{opts: opts, cat: &Catalog{Tiers: map[string]Tier{}}}
-	type parsed struct {
-		c    *fileChecker
-		data []byte
-		kind string
-	}
-	var docs []parsed
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("could not read spec %q: %w", f, err)
-		}
-		c := &fileChecker{file: f}
-		var root yaml.Node
-		if err := yaml.Unmarshal(data, &root); err != nil {
-			c.addYAMLError(err)
-			l.problems = append(l.problems, c.problems...)
-			continue
-		}
-		c.root = &root
-		docs = append(docs, parsed{c: c, data: data, kind: fileKind(&root)})
+	docs, err := parseFiles(files)
+	if err != nil {
+		return nil, err
 	}
 	// Tiers first: services refer to them.
 	for _, d := range docs {
-		if d.kind == "tiers" {
-			l.loadTiers(d.c, d.data)
+		if d.tiers != nil {
+			l.loadTiers(d.c, d.tiers)
 		}
 	}
 	for _, d := range docs {
-		switch d.kind {
-		case "tiers":
-		case "service":
-			l.loadService(d.c, d.data)
-		default:
+		switch {
+		case d.tiers != nil:
+		case d.service != nil:
+			l.loadService(d.c, d.service)
+		case d.c.root != nil:
 			d.c.addf(nil, "not a nines spec: expected a tiers file (with \"tiers:\") or a service file (with \"service:\")")
+			l.problems = append(l.problems, d.c.problems...)
+		default: // not YAML: the parser's problems are all there is
 			l.problems = append(l.problems, d.c.problems...)
 		}
 	}
@@ -78,6 +65,57 @@ func Load(paths []string, opts LoadOptions) (*Catalog, error) {
 	}
 	sort.Slice(l.cat.Services, func(i, j int) bool { return l.cat.Services[i].Name < l.cat.Services[j].Name })
 	return l.cat, nil
+}
+
+// parsedFile is one spec file decoded: its node tree (for lines) and its
+// strictly decoded spec, with the decoder's problems in c.
+type parsedFile struct {
+	c       *fileChecker
+	tiers   *tiersFileSpec
+	service *serviceFileSpec
+}
+
+// parseFiles reads and decodes the files concurrently: YAML parsing is most of
+// the cost of loading specs, and a gate in CI pays it on every run.
+func parseFiles(files []string) ([]parsedFile, error) {
+	docs := make([]parsedFile, len(files))
+	errs := make([]error, len(files))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			docs[i], errs[i] = parseFile(f)
+		}()
+	}
+	wg.Wait()
+	return docs, errors.Join(errs...)
+}
+
+func parseFile(f string) (parsedFile, error) {
+	data, err := os.ReadFile(f)
+	if err != nil {
+		return parsedFile{}, fmt.Errorf("could not read spec %q: %w", f, err)
+	}
+	d := parsedFile{c: &fileChecker{file: f}}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		d.c.addYAMLError(err)
+		return d, nil
+	}
+	d.c.root = &root
+	switch fileKind(&root) {
+	case "tiers":
+		d.tiers = &tiersFileSpec{}
+		decodeStrict(d.c, data, d.tiers)
+	case "service":
+		d.service = &serviceFileSpec{}
+		decodeStrict(d.c, data, d.service)
+	}
+	return d, nil
 }
 
 // specFiles expands directories into their YAML files, sorted.
@@ -163,9 +201,7 @@ func checkVersion(c *fileChecker, v string) {
 	}
 }
 
-func (l *loader) loadTiers(c *fileChecker, data []byte) {
-	var spec tiersFileSpec
-	decodeStrict(c, data, &spec)
+func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 	checkVersion(c, spec.Version)
 	if len(spec.Tiers) == 0 {
 		c.addf(path{"tiers"}, "no tiers defined")
@@ -209,9 +245,7 @@ func (l *loader) loadTiers(c *fileChecker, data []byte) {
 	l.problems = append(l.problems, c.problems...)
 }
 
-func (l *loader) loadService(c *fileChecker, data []byte) {
-	var spec serviceFileSpec
-	decodeStrict(c, data, &spec)
+func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	checkVersion(c, spec.Version)
 	svc := Service{
 		Name:        spec.Service,

@@ -141,7 +141,7 @@ var (
 	yamlUnknownRE  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
 	yamlCannotRE   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
 	yamlAlreadyRE  = regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`)
-	yamlTypeNames  = map[string]string{"float64": "a number", "*float64": "a number", "string": "a string", "int": "a whole number"}
+	yamlTypeNames  = map[string]string{"float64": "a number", "*float64": "a number", "string": "a string", "int": "a whole number", "bool": "true or false", "*bool": "true or false"}
 	yamlValueNames = map[string]string{"str": "text", "map": "a mapping", "seq": "a list", "int": "a number", "float": "a number", "bool": "true/false"}
 )
 

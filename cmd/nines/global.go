@@ -34,7 +34,7 @@ type globalOptions struct {
 
 func (g *globalOptions) addFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringSliceVar(&g.specs, "specs", []string{"specs"}, "spec files or directories (tiers file and service files)")
+	f.StringArrayVar(&g.specs, "specs", []string{"specs"}, "spec file or directory (tiers file and service files); repeat for more")
 	f.StringVar(&g.promURL, "prometheus.url", "", "Prometheus-compatible API base URL (env NINES_PROMETHEUS_URL)")
 	f.StringVar(&g.httpConfigFile, "http.config.file", "", "HTTP client config file (Prometheus format: auth, TLS, proxy, headers)")
 	f.StringVar(&g.sourceFile, "source", "", "OpenMetrics file (plain or .gz) to query with the embedded engine instead of a server")
