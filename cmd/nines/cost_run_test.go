@@ -616,3 +616,41 @@ func TestCostHelpGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestReportOnTheDemo runs the quick start's report on the demo data with
+// the example specs and incidents file: the example incidents file must
+// stay valid against the specs and the demo's story.
+func TestReportOnTheDemo(t *testing.T) {
+	demo := filepath.Join("..", "..", demoSource)
+	if _, err := os.Stat(demo); err != nil {
+		t.Skipf("no demo data: %v", err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "q3.xlsx")
+	code, _, errOut := runCLI(t, dir, "report", "-o", path, "--specs", "../../specs", "--source", demo,
+		"--quarter", "2026-Q3", "--at", "2026-10-14T12:00:00Z", "--incidents", "../../specs/incidents/2026-q3.yaml")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, dir, "cost", "-o", "json", "--specs", "../../specs", "--source", demo,
+		"--quarter", "2026-Q3", "--at", "2026-10-14T12:00:00Z", "--incidents", "../../specs/incidents/2026-q3.yaml")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	var r report.CostReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	corrected := 0
+	for _, i := range r.Incidents {
+		if i.Source == "corrected" {
+			corrected++
+		}
+		if i.Service == "payments-gateway" && i.Start.After(time.Date(2026, 9, 4, 17, 25, 0, 0, time.UTC)) && i.Start.Before(time.Date(2026, 9, 4, 18, 25, 0, 0, time.UTC)) {
+			t.Errorf("the dismissed prober incident is still there: %+v", i)
+		}
+	}
+	if corrected != 2 || len(r.Totals) != 1 || r.Totals[0].Total <= 0 {
+		t.Errorf("%d corrected incidents (want checkout's and the gateway's), totals %+v", corrected, r.Totals)
+	}
+}
