@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check CI runs: gofmt, go vet and the tests, with a real
-# Prometheus, promtool and Pushgateway (installed from Debian if missing).
+# Prometheus, promtool and Pushgateway, and LibreOffice to read back the Excel
+# report (each installed from Debian if missing).
 #
 # Usage: scripts/test.sh [go test flags] [packages]
 #   scripts/test.sh                      # all packages (./...)
@@ -44,6 +45,13 @@ for tool in prometheus promtool prometheus-pushgateway; do
 	fi
 done
 
+# LibreOffice reads back the Excel report (cmd/nines: TestReportOpensInLibreOffice).
+if ! command -v soffice >/dev/null; then
+	echo "test.sh: installing libreoffice-calc-nogui from Debian" >&2
+	$sudo apt-get update
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui
+fi
+
 unformatted="$(gofmt -l .)"
 if [[ -n "$unformatted" ]]; then
 	echo "test.sh: these files are not gofmt-formatted (run gofmt -w):" >&2
@@ -64,4 +72,4 @@ if [[ "$has_package" == false ]]; then
 	args+=(./...)
 fi
 
-NINES_REQUIRE_PROMETHEUS=1 exec go test -count=1 -timeout 15m "${args[@]}"
+NINES_REQUIRE_PROMETHEUS=1 NINES_REQUIRE_LIBREOFFICE=1 exec go test -count=1 -timeout 15m "${args[@]}"

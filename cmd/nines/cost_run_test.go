@@ -557,7 +557,10 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func TestReportOpensInLibreOffice(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		t.Skip("LibreOffice (soffice) is not installed")
+		if os.Getenv("NINES_REQUIRE_LIBREOFFICE") == "1" {
+			t.Fatal("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
+		}
+		t.Skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
 	}
 	_, path := readWorkbook(t)
 	out := t.TempDir()
