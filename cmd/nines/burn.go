@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -86,10 +84,8 @@ func runBurn(c *cobra.Command, opts *burnOptions) error {
 	ss := res.statuses(opts.s.ErrOut)
 	switch opts.format {
 	case report.JSON:
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report.BurnReport{At: res.at.UTC(), Source: res.source, SLOs: ss}); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, report.BurnReport{At: res.at.UTC(), Source: res.source, SLOs: ss}); err != nil {
+			return err
 		}
 	default:
 		if err := report.Write(opts.s.Out, opts.format, report.BurnGrid(ss)); err != nil {

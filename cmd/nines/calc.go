@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -264,10 +263,8 @@ func runCalc(opts *calcOptions) error {
 		return errors.New("calc: nothing to calculate")
 	}
 	if opts.format == report.JSON {
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, res); err != nil {
+			return err
 		}
 		return nil
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -166,10 +165,8 @@ func runCost(c *cobra.Command, opts *costOptions) error {
 	printWarnings(opts.s, a.cur)
 	switch opts.format {
 	case report.JSON:
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(a.cur); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, a.cur); err != nil {
+			return err
 		}
 	default:
 		if err := report.Write(opts.s.Out, opts.format, report.CostGrids(a.cur)...); err != nil {
@@ -183,15 +180,7 @@ func runCost(c *cobra.Command, opts *costOptions) error {
 // date, and prices the outage.
 func runWhatIf(c *cobra.Command, opts *costOptions) error {
 	ctx := c.Context()
-	log, err := opts.g.logger(opts.s)
-	if err != nil {
-		return err
-	}
-	now := opts.now
-	if now == nil {
-		now = time.Now
-	}
-	at, err := opts.g.evalTime(now)
+	log, at, err := opts.g.start(opts.s, opts.now)
 	if err != nil {
 		return err
 	}
@@ -249,10 +238,8 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 	}
 	switch opts.format {
 	case report.JSON:
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, r); err != nil {
+			return err
 		}
 	default:
 		if err := report.Write(opts.s.Out, opts.format, report.WhatIfGrids(r)...); err != nil {

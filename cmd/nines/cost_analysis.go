@@ -74,15 +74,7 @@ type analysis struct {
 // prices the period (and the previous one): evaluations over the period and
 // over each month for SLA credits, then the incident scan.
 func analyze(ctx context.Context, r analysisRequest) (*analysis, error) {
-	log, err := r.g.logger(r.s)
-	if err != nil {
-		return nil, err
-	}
-	now := r.now
-	if now == nil {
-		now = time.Now
-	}
-	at, err := r.g.evalTime(now)
+	log, at, err := r.g.start(r.s, r.now)
 	if err != nil {
 		return nil, err
 	}

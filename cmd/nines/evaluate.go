@@ -101,15 +101,7 @@ type evalResult struct {
 
 // evaluateSLOs loads the specs, opens the source and evaluates the selected SLOs.
 func evaluateSLOs(ctx context.Context, r evalRequest) (*evalResult, error) {
-	log, err := r.g.logger(r.s)
-	if err != nil {
-		return nil, err
-	}
-	now := r.now
-	if now == nil {
-		now = time.Now
-	}
-	at, err := r.g.evalTime(now)
+	log, at, err := r.g.start(r.s, r.now)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -273,15 +272,11 @@ func (opts *gateOptions) pick(cat *slo.Catalog) (slo.Service, []slo.SLO, error) 
 func runGate(ctx context.Context, opts *gateOptions) error {
 	begin := time.Now()
 	id := opts.newID()
-	log, err := opts.g.logger(opts.s)
+	log, at, err := opts.g.start(opts.s, opts.now)
 	if err != nil {
 		return err
 	}
 	log = log.With("decision_id", id)
-	at, err := opts.g.evalTime(opts.now)
-	if err != nil {
-		return err
-	}
 	cat, err := loadCatalog(opts.g)
 	if err != nil {
 		return err
@@ -396,10 +391,8 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 func (opts *gateOptions) write(doc report.GateDecision) error {
 	switch opts.format {
 	case report.JSON:
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, doc); err != nil {
+			return err
 		}
 		return nil
 	case report.Markdown:

@@ -63,9 +63,26 @@ func (g *globalOptions) logger(s *streams) (*slog.Logger, error) {
 	}
 }
 
-// evalTime parses --at; empty means now.
+// evalTime parses --at; empty means now (time.Now when now is nil).
 func (g *globalOptions) evalTime(now func() time.Time) (time.Time, error) {
+	if now == nil {
+		now = time.Now
+	}
 	return parseTime(g.at, "--at", now)
+}
+
+// start builds the logger and reads --at: what every command that evaluates
+// does first.
+func (g *globalOptions) start(s *streams, now func() time.Time) (*slog.Logger, time.Time, error) {
+	log, err := g.logger(s)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	at, err := g.evalTime(now)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return log, at, nil
 }
 
 // parseTime reads RFC 3339 or unix seconds (with an optional fraction).

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,10 +66,8 @@ func runStatus(c *cobra.Command, opts *statusOptions) error {
 	svcs := report.Services(res.statuses(opts.s.ErrOut))
 	switch opts.format {
 	case report.JSON:
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report.StatusReport{At: res.at.UTC(), Source: res.source, Services: svcs}); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, report.StatusReport{At: res.at.UTC(), Source: res.source, Services: svcs}); err != nil {
+			return err
 		}
 	default:
 		if err := report.Write(opts.s.Out, opts.format, report.StatusGrid(svcs)); err != nil {

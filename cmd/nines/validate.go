@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -91,10 +90,8 @@ func runValidate(opts *validateOptions) error {
 		}
 	}
 	if opts.format == report.JSON {
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
+		if err := writeJSON(opts.s.Out, rep); err != nil {
+			return err
 		}
 		if verr != nil {
 			return &exitError{code: exitFailure}
