@@ -20,36 +20,27 @@ if [[ "$(id -u)" -ne 0 ]]; then
 	sudo="sudo"
 fi
 
-# install_prometheus installs Debian's prometheus (with promtool) and
-# prometheus-pushgateway, then stops the services the packages may have
-# started: the tests run their own processes on free ports.
-install_prometheus() {
-	echo "test.sh: installing prometheus and prometheus-pushgateway from Debian" >&2
+# What the tests need from Debian, by the command that tells it is there:
+# prometheus (with promtool) and prometheus-pushgateway for the integration
+# tests, LibreOffice to read back the Excel report.
+missing=()
+command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+
+if ((${#missing[@]} > 0)); then
+	echo "test.sh: installing ${missing[*]} from Debian" >&2
 	$sudo apt-get update
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		prometheus prometheus-pushgateway
-	local svc
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+	# The packages may start their own services; the tests run their own
+	# processes on free ports.
 	for svc in prometheus prometheus-pushgateway; do
 		if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
-			$sudo systemctl stop "$svc" || true
+			$sudo systemctl stop "$svc" 2>/dev/null || true
 		elif [[ -x "/etc/init.d/$svc" ]]; then
 			$sudo "/etc/init.d/$svc" stop || true
 		fi
 	done
-}
-
-for tool in prometheus promtool prometheus-pushgateway; do
-	if ! command -v "$tool" >/dev/null; then
-		install_prometheus
-		break
-	fi
-done
-
-# LibreOffice reads back the Excel report (cmd/nines: TestReportOpensInLibreOffice).
-if ! command -v soffice >/dev/null; then
-	echo "test.sh: installing libreoffice-calc-nogui from Debian" >&2
-	$sudo apt-get update
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui
 fi
 
 unformatted="$(gofmt -l .)"
