@@ -55,9 +55,9 @@ diverted work); 0 once the budget is gone.`,
   nines burn --tier critical --period 2026-Q3`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			f, err := report.ParseFormat(opts.output, report.Table, report.JSON, report.CSV, report.Markdown)
+			f, err := outputFormat(opts.output, tableFormats...)
 			if err != nil {
-				return &usageError{err: err}
+				return err
 			}
 			opts.format = f
 			if runF != nil {

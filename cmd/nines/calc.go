@@ -141,8 +141,8 @@ nines is null when availability is 100%):
 // parse validates the arguments and flags into opts. Every error is a usage error.
 func (opts *calcOptions) parse(c *cobra.Command, args []string, output, downtime, window string, serial, parallel []string) error {
 	var err error
-	if opts.format, err = report.ParseFormat(output, report.Table, report.JSON, report.Markdown, report.CSV); err != nil {
-		return &usageError{err: err}
+	if opts.format, err = outputFormat(output, report.Table, report.JSON, report.Markdown, report.CSV); err != nil {
+		return err
 	}
 	flags := c.Flags()
 	hasDowntime := flags.Changed("downtime")

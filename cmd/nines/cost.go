@@ -114,8 +114,8 @@ every field.`,
 // parse validates the flags into opts. Every error is a usage error.
 func (opts *costOptions) parse(c *cobra.Command, whatIf, errorRatio string) error {
 	var err error
-	if opts.format, err = report.ParseFormat(opts.output, report.Table, report.JSON, report.CSV, report.Markdown); err != nil {
-		return &usageError{err: err}
+	if opts.format, err = outputFormat(opts.output, tableFormats...); err != nil {
+		return err
 	}
 	flags := c.Flags()
 	if flags.Changed("error-ratio") && !flags.Changed("what-if") {

@@ -163,8 +163,8 @@ The full reference is docs/gate.md.`,
 func (opts *gateOptions) parse(c *cobra.Command, changeType, output string, override bool, reason, actor string) error {
 	flags := c.Flags()
 	var err error
-	if opts.format, err = report.ParseFormat(output, gateText, report.JSON, report.Markdown); err != nil {
-		return &usageError{err: err}
+	if opts.format, err = outputFormat(output, gateText, report.JSON, report.Markdown); err != nil {
+		return err
 	}
 	opts.service = strings.TrimSpace(opts.service)
 	if opts.service == "" {

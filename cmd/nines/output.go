@@ -4,7 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/nines-sre/nines/report"
 )
+
+// tableFormats are the formats of commands that print tables.
+var tableFormats = []report.Format{report.Table, report.JSON, report.CSV, report.Markdown}
+
+// outputFormat reads -o against the formats a command allows; a bad one is a
+// usage error.
+func outputFormat(output string, allowed ...report.Format) (report.Format, error) {
+	f, err := report.ParseFormat(output, allowed...)
+	if err != nil {
+		return "", &usageError{err: err}
+	}
+	return f, nil
+}
 
 // writeJSON writes v as indented JSON: the one way every command's -o json is
 // written, so that every schema looks alike.

@@ -39,9 +39,9 @@ A service takes the worst condition of its SLOs.
   nines status --prometheus.url http://prometheus:9090 --tier critical -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			f, err := report.ParseFormat(opts.output, report.Table, report.JSON, report.CSV, report.Markdown)
+			f, err := outputFormat(opts.output, tableFormats...)
 			if err != nil {
-				return &usageError{err: err}
+				return err
 			}
 			opts.format = f
 			if runF != nil {

@@ -60,9 +60,9 @@ documents every field.`,
   nines summary --tier critical --timezone Europe/Berlin`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			f, err := report.ParseFormat(opts.output, report.Table, report.JSON, report.CSV, report.Markdown)
+			f, err := outputFormat(opts.output, tableFormats...)
 			if err != nil {
-				return &usageError{err: err}
+				return err
 			}
 			opts.format = f
 			if err := opts.period.check(c); err != nil {

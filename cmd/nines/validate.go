@@ -52,9 +52,9 @@ No Prometheus is needed. Exit code 1 when anything is wrong.
   nines validate specs/tiers.yaml specs/checkout.yaml
   nines validate ./specs -o json`,
 		RunE: func(c *cobra.Command, args []string) error {
-			f, err := report.ParseFormat(opts.output, report.Table, report.JSON)
+			f, err := outputFormat(opts.output, report.Table, report.JSON)
 			if err != nil {
-				return &usageError{err: err}
+				return err
 			}
 			opts.format = f
 			opts.paths = args
