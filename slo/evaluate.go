@@ -71,6 +71,10 @@ type EvalOptions struct {
 	// Period, when set, replaces each SLO's window by this calendar period,
 	// measured up to At when the period is not over.
 	Period *Period
+	// WindowOnly measures the SLO window (or Period) alone: no alert windows,
+	// so no burn rates and no firing alerts. Reports over past periods need
+	// nothing more, and it saves seven windows of queries per SLO.
+	WindowOnly bool
 }
 
 // Evaluate measures every SLO at opts.At over its SLO window and its alert
@@ -117,7 +121,9 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 				want(qs, end)
 			}
 		}
-		p.burn = budget.Windows(s.Alerts)
+		if !opts.WindowOnly {
+			p.burn = budget.Windows(s.Alerts)
+		}
 		for _, w := range p.burn {
 			qs := s.SLI.Queries(w)
 			p.burnQ = append(p.burnQ, qs)

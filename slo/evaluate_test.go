@@ -244,3 +244,14 @@ func mustPeriod(t *testing.T, s string) slo.Period {
 	}
 	return p
 }
+
+func TestEvaluateWindowOnlySendsNoAlertWindowQueries(t *testing.T) {
+	f := &fakeQuerier{rules: []rule{{"total_total", []float64{1000}, nil, ""}}}
+	e := slo.Evaluate(context.Background(), f, []slo.SLO{eventsSLO("a")}, slo.EvalOptions{At: at, WindowOnly: true})[0]
+	if len(f.queries) != 2 {
+		t.Errorf("ran %d queries %q, want the SLO window's bad and total only", len(f.queries), f.queries)
+	}
+	if e.State() != slo.DataOK || len(e.Burn) != 0 || len(e.Status.Firing()) != 0 {
+		t.Errorf("state %q, %d burn windows, firing %v; want ok, none, none", e.State(), len(e.Burn), e.Status.Firing())
+	}
+}

@@ -171,7 +171,7 @@ func build(b *testing.B, cat *slo.Catalog) *report.CostReport {
 	}
 	ctx := context.Background()
 	src := fake{}
-	evals := slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at, Period: &quarter})
+	evals := slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at, Period: &quarter, WindowOnly: true})
 	months := report.MonthsOf(quarter.Start, quarter.End, time.UTC)
 	var sla []slo.SLO
 	for _, s := range slos {
@@ -180,7 +180,7 @@ func build(b *testing.B, cat *slo.Catalog) *report.CostReport {
 		}
 	}
 	for i := range months {
-		months[i].Evals = slo.Evaluate(ctx, src, sla, slo.EvalOptions{At: at, Period: &months[i].Month})
+		months[i].Evals = slo.Evaluate(ctx, src, sla, slo.EvalOptions{At: at, Period: &months[i].Month, WindowOnly: true})
 	}
 	scans := slo.Scan(ctx, src, slos, slo.ScanOptions{Start: quarter.Start, End: quarter.End, Step: step})
 	r, err := report.NewCostReport(report.CostInput{Catalog: cat, Period: quarter, At: at, Source: "fake", Evals: evals, Months: months,

@@ -228,7 +228,7 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 		in.Month = slo.CalendarPeriod(slo.Month, at, loc)
 		for _, s := range slos {
 			if s.Name == name {
-				in.MonthEvals = slo.Evaluate(ctx, src, []slo.SLO{s}, slo.EvalOptions{At: at, Period: &in.Month})
+				in.MonthEvals = slo.Evaluate(ctx, src, []slo.SLO{s}, slo.EvalOptions{At: at, Period: &in.Month, WindowOnly: true})
 			}
 		}
 	}

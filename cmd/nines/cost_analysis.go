@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -138,7 +139,9 @@ type pricer struct {
 }
 
 func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
-	evals := slo.Evaluate(p.ctx, p.src, p.slos, slo.EvalOptions{At: p.at, Period: &period})
+	// A priced period reads each SLO's measurement over the period, never its
+	// burn rates at the period's end.
+	evals := slo.Evaluate(p.ctx, p.src, p.slos, slo.EvalOptions{At: p.at, Period: &period, WindowOnly: true})
 	if err := p.ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluation interrupted: %w", err)
 	}
@@ -158,9 +161,14 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 		}
 	}
 	if len(slaSLOs) > 0 {
+		// The months are independent: evaluate them together, one round trip.
+		var wg sync.WaitGroup
 		for i := range months {
-			months[i].Evals = slo.Evaluate(p.ctx, p.src, slaSLOs, slo.EvalOptions{At: p.at, Period: &months[i].Month})
+			wg.Go(func() {
+				months[i].Evals = slo.Evaluate(p.ctx, p.src, slaSLOs, slo.EvalOptions{At: p.at, Period: &months[i].Month, WindowOnly: true})
+			})
 		}
+		wg.Wait()
 	}
 	if err := p.chooseStep(end); err != nil {
 		return nil, err
