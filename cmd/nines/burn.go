@@ -78,7 +78,7 @@ func runBurn(c *cobra.Command, opts *burnOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := res.allFailed(); err != nil {
+	if err := allFailed(res.evals); err != nil {
 		return err
 	}
 	ss := res.statuses(opts.s.ErrOut)
@@ -92,5 +92,5 @@ func runBurn(c *cobra.Command, opts *burnOptions) error {
 			return err
 		}
 	}
-	return res.sourceErrors()
+	return sourceErrors(res.evals)
 }

@@ -220,7 +220,7 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("evaluation interrupted: %w", err)
 	}
-	if err := allEvaluationsFailed(evals); err != nil {
+	if err := allFailed(evals); err != nil {
 		return err
 	}
 	in := report.WhatIfInput{Service: svc, Evals: evals, Duration: opts.whatIf, ErrorRatio: opts.errorRatio, Hit: opts.hit, At: at, Source: src.String()}
@@ -246,11 +246,5 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 			return err
 		}
 	}
-	return evalErrors(evals)
-}
-
-// evalErrors joins the source failures of evaluations.
-func evalErrors(evals []slo.Evaluation) error {
-	r := &evalResult{evals: evals}
-	return r.sourceErrors()
+	return sourceErrors(evals)
 }

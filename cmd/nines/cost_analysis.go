@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -145,7 +144,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	if err := p.ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluation interrupted: %w", err)
 	}
-	if err := allEvaluationsFailed(evals); err != nil {
+	if err := allFailed(evals); err != nil {
 		return nil, err
 	}
 	end := period.End
@@ -244,20 +243,6 @@ func (p *pricer) progressDone() {
 	}
 }
 
-// allEvaluationsFailed reports the source error when no SLO could be
-// evaluated.
-func allEvaluationsFailed(evals []slo.Evaluation) error {
-	for _, e := range evals {
-		if e.Err == nil {
-			return nil
-		}
-	}
-	if len(evals) == 0 {
-		return nil
-	}
-	return fmt.Errorf("could not evaluate any of %d SLOs: %w", len(evals), errors.Unwrap(evals[0].Err))
-}
-
 // reportErrors joins a report's source errors, for the exit code: the
 // output is written, but the command fails.
 func reportErrors(rs ...*report.CostReport) error {
@@ -267,27 +252,15 @@ func reportErrors(rs ...*report.CostReport) error {
 			msgs = append(msgs, r.Errors...)
 		}
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	if len(msgs) > 3 {
-		msgs = append(msgs[:3], fmt.Sprintf("and %d more", len(msgs)-3))
-	}
-	return errors.New(strings.Join(msgs, "\n"))
+	return joinErrors(msgs)
 }
 
 // printWarnings writes the reports' warnings to stderr, once each.
 func printWarnings(s *streams, rs ...*report.CostReport) {
-	seen := map[string]bool{}
+	warn := newWarner(s.ErrOut)
 	for _, r := range rs {
-		if r == nil {
-			continue
-		}
-		for _, w := range r.Warnings {
-			if !seen[w] {
-				seen[w] = true
-				fmt.Fprintf(s.ErrOut, "warning: %s\n", w)
-			}
+		if r != nil {
+			warn.print(r.Warnings)
 		}
 	}
 }

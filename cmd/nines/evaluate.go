@@ -141,43 +141,64 @@ func evaluateSLOs(ctx context.Context, r evalRequest) (*evalResult, error) {
 // stderr, once each.
 func (r *evalResult) statuses(errOut io.Writer) []report.SLOStatus {
 	out := make([]report.SLOStatus, len(r.evals))
-	seen := map[string]bool{}
+	warn := newWarner(errOut)
 	for i, e := range r.evals {
 		out[i] = report.NewSLOStatus(e)
-		for _, w := range e.Warnings {
-			if !seen[w] {
-				seen[w] = true
-				fmt.Fprintf(errOut, "warning: %s\n", w)
-			}
-		}
+		warn.print(e.Warnings)
 	}
 	return out
 }
 
-// allFailed reports whether the source failed for every SLO: then a table of
-// errors says nothing the error does not.
-func (r *evalResult) allFailed() error {
-	for _, e := range r.evals {
+// warner prints warnings on stderr, each once however often it comes.
+type warner struct {
+	w    io.Writer
+	seen map[string]bool
+}
+
+func newWarner(w io.Writer) *warner { return &warner{w: w, seen: map[string]bool{}} }
+
+func (p *warner) print(warnings []string) {
+	for _, w := range warnings {
+		if !p.seen[w] {
+			p.seen[w] = true
+			fmt.Fprintf(p.w, "warning: %s\n", w)
+		}
+	}
+}
+
+// allFailed reports the source error when the source failed for every SLO:
+// then a table of errors says nothing the error does not.
+func allFailed(evals []slo.Evaluation) error {
+	for _, e := range evals {
 		if e.Err == nil {
 			return nil
 		}
 	}
-	return fmt.Errorf("could not evaluate any of %d SLOs: %w", len(r.evals), errors.Unwrap(r.evals[0].Err))
+	if len(evals) == 0 {
+		return nil
+	}
+	return fmt.Errorf("could not evaluate any of %d SLOs: %w", len(evals), errors.Unwrap(evals[0].Err))
 }
 
 // sourceErrors joins the source failures of the evaluations.
-func (r *evalResult) sourceErrors() error {
-	var errs []error
-	for _, e := range r.evals {
+func sourceErrors(evals []slo.Evaluation) error {
+	var msgs []string
+	for _, e := range evals {
 		if e.Err != nil {
-			errs = append(errs, e.Err)
+			msgs = append(msgs, e.Err.Error())
 		}
 	}
-	if len(errs) == 0 {
+	return joinErrors(msgs)
+}
+
+// joinErrors is one error of the first three messages, a line each, and a
+// count of the rest; nil for none.
+func joinErrors(msgs []string) error {
+	if len(msgs) == 0 {
 		return nil
 	}
-	if len(errs) > 3 {
-		errs = append(errs[:3], fmt.Errorf("and %d more", len(errs)-3))
+	if len(msgs) > 3 {
+		msgs = append(msgs[:3:3], fmt.Sprintf("and %d more", len(msgs)-3))
 	}
-	return errors.Join(errs...)
+	return errors.New(strings.Join(msgs, "\n"))
 }

@@ -60,7 +60,7 @@ func runStatus(c *cobra.Command, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := res.allFailed(); err != nil {
+	if err := allFailed(res.evals); err != nil {
 		return err
 	}
 	svcs := report.Services(res.statuses(opts.s.ErrOut))
@@ -74,5 +74,5 @@ func runStatus(c *cobra.Command, opts *statusOptions) error {
 			return err
 		}
 	}
-	return res.sourceErrors()
+	return sourceErrors(res.evals)
 }
