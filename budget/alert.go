@@ -2,6 +2,7 @@ package budget
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -74,14 +75,6 @@ func Windows(alerts []AlertWindow) []time.Duration {
 			}
 		}
 	}
-	sortDurations(out)
+	slices.Sort(out)
 	return out
-}
-
-func sortDurations(d []time.Duration) {
-	for i := 1; i < len(d); i++ {
-		for j := i; j > 0 && d[j] < d[j-1]; j-- {
-			d[j], d[j-1] = d[j-1], d[j]
-		}
-	}
 }

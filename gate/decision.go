@@ -620,15 +620,9 @@ func sortReasons(rs []Reason) {
 	})
 }
 
+// dedupe returns the distinct strings of s, sorted.
 func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	sort.Strings(out)
-	return out
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

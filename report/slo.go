@@ -1,7 +1,6 @@
 package report
 
 import (
-	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -81,7 +80,7 @@ type Alert struct {
 // num returns a pointer to v, or nil when v is NaN or infinite: those never
 // reach a user as a number.
 func num(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if !finite(v) {
 		return nil
 	}
 	return &v

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -319,18 +319,8 @@ func clampRatio(r float64, warns *[]string, what string) float64 {
 	return r
 }
 
+// dedupe sorts s and drops repeats.
 func dedupe(s []string) []string {
-	if len(s) < 2 {
-		return s
-	}
-	seen := map[string]bool{}
-	out := s[:0]
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	sort.Strings(out)
-	return out
+	slices.Sort(s)
+	return slices.Compact(s)
 }
