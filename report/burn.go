@@ -117,3 +117,6 @@ func ownerLabel(o Owner) string {
 	}
 	return o.Contact
 }
+
+// Grids implements Tabular: the burn table.
+func (r *BurnReport) Grids(GridOptions) []Grid { return []Grid{BurnGrid(r.SLOs)} }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/nines-sre/nines/budget"
-	"github.com/nines-sre/nines/slo"
 )
 
 // SLOStatus is the stable JSON form of one evaluated SLO (burn -o json).
@@ -91,82 +90,6 @@ const (
 	ConditionNoData = "no_data"
 	ConditionError  = "error"
 )
-
-// NewSLOStatus converts an evaluation into its JSON form.
-func NewSLOStatus(e slo.Evaluation) SLOStatus {
-	s := SLOStatus{
-		Service:     e.SLO.Service,
-		SLO:         e.SLO.Name,
-		Tier:        e.SLO.Tier,
-		Owner:       Owner{Team: e.SLO.Owner.Team, Contact: e.SLO.Owner.Contact},
-		Kind:        string(e.SLO.SLI.Kind),
-		Objective:   e.SLO.Objective,
-		Window:      e.SLO.Window.String(),
-		Period:      e.Period,
-		WindowStart: e.Start.UTC(),
-		At:          e.At.UTC(),
-		DataState:   string(e.SLI.State),
-		Reason:      e.SLI.Reason,
-		Warnings:    e.Warnings,
-		BurnRates:   []BurnRate{},
-		Alerts:      []Alert{},
-	}
-	if e.Err != nil {
-		s.DataState, s.Condition, s.Error = ConditionError, ConditionError, e.Err.Error()
-		s.Reason = ""
-		return s
-	}
-	for _, b := range e.Burn {
-		br := BurnRate{Window: slo.PromQLDuration(b.Window), Seconds: b.Window.Seconds(), DataState: string(b.State)}
-		if b.State == slo.DataOK {
-			br.ErrorRatio = num(b.ErrorRatio)
-			br.BurnRate = num(budget.BurnRate(b.ErrorRatio, e.SLO.Objective))
-		}
-		s.BurnRates = append(s.BurnRates, br)
-	}
-	if e.SLI.State == slo.DataOK && e.SLI.Events {
-		s.Good, s.Total = num(e.SLI.Good), num(e.SLI.Total)
-	}
-	if e.SLI.State != slo.DataOK {
-		s.Condition = ConditionNoData
-		for _, a := range e.SLO.Alerts {
-			s.Alerts = append(s.Alerts, newAlert(budget.AlertState{AlertWindow: a, NoData: true}))
-		}
-		return s
-	}
-	st := e.Status
-	s.ErrorRatio = num(st.ErrorRatio)
-	s.Availability = num(st.Availability)
-	s.Nines = num(st.Nines)
-	s.BudgetUsed = num(st.BudgetUsed)
-	s.BudgetLeft = num(st.BudgetLeft)
-	s.BudgetLeftMinutes = num(st.BudgetLeftMinutes)
-	if st.HasEvents {
-		s.BudgetLeftEvents = num(st.BudgetLeftEvents)
-	}
-	if m := e.SLO.Cost; m.Configured() {
-		s.BudgetLeftCost, s.Currency = num(m.BudgetLeftValue(st.BudgetLeftMinutes)), m.Currency
-	}
-	for _, a := range st.Alerts {
-		s.Alerts = append(s.Alerts, newAlert(a))
-	}
-	if st.HasExhaustion {
-		s.TimeToExhaustionSeconds = num(st.TimeToExhaustion.Seconds())
-	}
-	s.Condition = string(st.Condition())
-	return s
-}
-
-func newAlert(a budget.AlertState) Alert {
-	return Alert{
-		Severity: string(a.Severity),
-		Long:     slo.PromQLDuration(a.Long),
-		Short:    slo.PromQLDuration(a.Short),
-		Factor:   a.Factor,
-		Firing:   a.Firing,
-		NoData:   a.NoData,
-	}
-}
 
 // Firing lists the firing alerts as "page 1h/5m 14.4x", pages first.
 func (s SLOStatus) Firing() []string {

@@ -28,24 +28,9 @@ type StatusReport struct {
 // conditionRank orders conditions from worst to best.
 var conditionRank = map[string]int{"outage": 0, "degraded": 1, ConditionError: 2, ConditionNoData: 3, "operational": 4}
 
-// Services groups SLO statuses by service, in the order they come.
-func Services(ss []SLOStatus) []ServiceStatus {
-	var out []ServiceStatus
-	idx := map[string]int{}
-	for _, s := range ss {
-		i, ok := idx[s.Service]
-		if !ok {
-			i = len(out)
-			idx[s.Service] = i
-			out = append(out, ServiceStatus{Service: s.Service, Tier: s.Tier, Owner: s.Owner, Status: "operational"})
-		}
-		out[i].SLOs = append(out[i].SLOs, s)
-		if conditionRank[s.Condition] < conditionRank[out[i].Status] {
-			out[i].Status = s.Condition
-		}
-	}
-	return out
-}
+// ConditionRank orders conditions from worst (0) to best: outage, degraded,
+// error, no data, operational.
+func ConditionRank(c string) int { return conditionRank[c] }
 
 // StatusGrid is the status table: a row per service.
 func StatusGrid(svcs []ServiceStatus) Grid {
@@ -80,3 +65,6 @@ func StatusGrid(svcs []ServiceStatus) Grid {
 	}
 	return g
 }
+
+// Grids implements Tabular: the status table.
+func (r *StatusReport) Grids(GridOptions) []Grid { return []Grid{StatusGrid(r.Services)} }

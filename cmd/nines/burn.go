@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -74,23 +75,18 @@ diverted work); 0 once the budget is gone.`,
 }
 
 func runBurn(c *cobra.Command, opts *burnOptions) error {
-	res, err := evaluateSLOs(c.Context(), evalRequest{g: opts.g, s: opts.s, sel: &opts.sel, period: opts.period, tz: opts.tz, now: opts.now})
+	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
 	if err != nil {
 		return err
 	}
-	if err := allFailed(res.evals); err != nil {
+	defer done()
+	period, err := parsePeriodFlag(opts.period, opts.tz, env.At)
+	if err != nil {
 		return err
 	}
-	ss := res.statuses(opts.s.ErrOut)
-	switch opts.format {
-	case report.JSON:
-		if err := writeJSON(opts.s.Out, report.BurnReport{At: res.at.UTC(), Source: res.source, SLOs: ss}); err != nil {
-			return err
-		}
-	default:
-		if err := report.Write(opts.s.Out, opts.format, report.BurnGrid(ss)); err != nil {
-			return err
-		}
+	res, notes, err := app.Burn(c.Context(), env, app.EvalRequest{Selection: opts.sel.selection(), Period: period})
+	if err != nil {
+		return err
 	}
-	return sourceErrors(res.evals)
+	return export(opts.s, opts.format, res, notes)
 }

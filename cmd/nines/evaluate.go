@@ -1,20 +1,16 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/prom"
-	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
 )
 
@@ -39,114 +35,35 @@ func loadCatalog(g *globalOptions) (*slo.Catalog, error) {
 	return cat, nil
 }
 
-// pick returns the selected SLOs, or an error naming what is unknown.
+// selection is the app selection the flags make.
+func (sel *selection) selection() app.Selection {
+	return app.Selection{Services: sel.services, Tiers: sel.tiers, SLOs: sel.slos}
+}
+
+// pick returns the selected SLOs, or a usage error naming what is unknown.
 func (sel *selection) pick(cat *slo.Catalog) ([]slo.SLO, error) {
-	known := map[string]bool{}
-	for _, s := range cat.Services {
-		known[s.Name] = true
+	slos, err := sel.selection().Pick(cat)
+	if err != nil {
+		return nil, &usageError{err: err}
 	}
-	for _, name := range sel.services {
-		if !known[name] {
-			names := make([]string, 0, len(known))
-			for n := range known {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			return nil, usageErrorf("unknown service %q: the specs define %s", name, strings.Join(names, ", "))
-		}
-	}
-	for _, t := range sel.tiers {
-		if _, ok := cat.Tiers[t]; !ok {
-			return nil, usageErrorf("unknown tier %q", t)
-		}
-	}
-	var out []slo.SLO
-	for _, svc := range cat.Services {
-		if len(sel.services) > 0 && !slices.Contains(sel.services, svc.Name) {
-			continue
-		}
-		if len(sel.tiers) > 0 && !slices.Contains(sel.tiers, svc.Tier) {
-			continue
-		}
-		for _, s := range svc.SLOs {
-			if len(sel.slos) > 0 && !slices.Contains(sel.slos, s.Name) {
-				continue
-			}
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		return nil, usageErrorf("no SLO matches the selection")
-	}
-	return out, nil
+	return slos, nil
 }
 
-// evalRequest is what evaluateSLOs needs.
-type evalRequest struct {
-	g      *globalOptions
-	s      *streams
-	sel    *selection
-	period string
-	tz     string
-	now    func() time.Time
-}
-
-// evalResult is the evaluation plus what describes it.
-type evalResult struct {
-	at     time.Time
-	source string
-	evals  []slo.Evaluation
-	log    *slog.Logger
-}
-
-// evaluateSLOs loads the specs, opens the source and evaluates the selected SLOs.
-func evaluateSLOs(ctx context.Context, r evalRequest) (*evalResult, error) {
-	log, at, err := r.g.start(r.s, r.now)
+// parsePeriodFlag reads --period (with --timezone) at time at; nil when
+// not given.
+func parsePeriodFlag(period, tz string, at time.Time) (*slo.Period, error) {
+	if period == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(tz)
 	if err != nil {
-		return nil, err
+		return nil, usageErrorf("unknown --timezone %q: use an IANA name such as Europe/Berlin", tz)
 	}
-	var period *slo.Period
-	if r.period != "" {
-		loc, err := time.LoadLocation(r.tz)
-		if err != nil {
-			return nil, usageErrorf("unknown --timezone %q: use an IANA name such as Europe/Berlin", r.tz)
-		}
-		p, err := slo.ParsePeriod(r.period, at, loc)
-		if err != nil {
-			return nil, &usageError{err: err}
-		}
-		period = &p
-	}
-	cat, err := loadCatalog(r.g)
+	p, err := slo.ParsePeriod(period, at, loc)
 	if err != nil {
-		return nil, err
+		return nil, &usageError{err: err}
 	}
-	slos, err := r.sel.pick(cat)
-	if err != nil {
-		return nil, err
-	}
-	src, err := r.g.openSource(ctx, r.s, log)
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	evals := slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at, Period: period})
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("evaluation interrupted: %w", err)
-	}
-	return &evalResult{at: at, source: src.String(), evals: evals, log: log}, nil
-}
-
-// statuses converts evaluations for rendering and prints their warnings on
-// stderr, once each.
-func (r *evalResult) statuses(errOut io.Writer) []report.SLOStatus {
-	out := make([]report.SLOStatus, len(r.evals))
-	warn := newWarner(errOut)
-	for i, e := range r.evals {
-		out[i] = report.NewSLOStatus(e)
-		warn.print(e.Warnings)
-	}
-	return out
+	return &p, nil
 }
 
 // warner prints warnings on stderr, each once however often it comes.

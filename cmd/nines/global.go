@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/prom"
 	"github.com/nines-sre/nines/slo"
 )
@@ -137,4 +139,48 @@ func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Lo
 		return nil, fmt.Errorf("could not set up Prometheus client: %w", err)
 	}
 	return h, nil
+}
+
+// newEnv is what every command that reads specs and metrics does first: the
+// logger, --at, the specs (read once) and the source. With keepSourceErr a
+// source that cannot be opened is left to the use case (the gate decides
+// on it) instead of failing the command; usage errors always fail. The
+// caller calls close when done.
+func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.Time, keepSourceErr bool) (env *app.Env, close func(), err error) {
+	log, at, err := g.start(s, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := loadCatalog(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	env = &app.Env{Catalog: cat, At: at, Now: now, Log: log, Getenv: s.Getenv}
+	src, err := g.openSource(ctx, s, log)
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue):
+		return nil, nil, err
+	case err != nil && !keepSourceErr:
+		return nil, nil, err
+	case err != nil:
+		env.SourceErr, env.SourceName = err, g.describeSource(s)
+		log.Warn("could not open the source", "error", err)
+		return env, func() {}, nil
+	}
+	env.Source = src
+	return env, func() { src.Close() }, nil
+}
+
+// describeSource names the source the flags give, without credentials, for
+// a decision whose source could not be opened.
+func (g *globalOptions) describeSource(s *streams) string {
+	if g.sourceFile != "" {
+		return "file " + g.sourceFile
+	}
+	u := g.promURL
+	if u == "" {
+		u = s.Getenv("NINES_PROMETHEUS_URL")
+	}
+	return "prometheus " + redactURL(u)
 }

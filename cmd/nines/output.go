@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -30,4 +31,17 @@ func writeJSON(w io.Writer, v any) error {
 		return fmt.Errorf("could not write JSON: %w", err)
 	}
 	return nil
+}
+
+// export hands a command's result to the one exporter, prints the use
+// case's warnings on stderr, once each, and returns its source errors: the
+// output is written, but the command fails.
+func export(s *streams, f report.Format, v any, notes app.Notes) error {
+	for _, w := range notes.Warnings {
+		fmt.Fprintf(s.ErrOut, "warning: %s\n", w)
+	}
+	if err := report.Export(s.Out, f, v); err != nil {
+		return err
+	}
+	return notes.Err()
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nines-sre/nines/app"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -24,7 +26,8 @@ func run(ctx context.Context, args []string, s *streams) int {
 		if !errors.As(err, &ee) {
 			fmt.Fprintf(s.ErrOut, "nines: %s\n", err)
 			var ue *usageError
-			if errors.As(err, &ue) || isFlagError(err) {
+			var se *app.SelectionError
+			if errors.As(err, &ue) || errors.As(err, &se) || isFlagError(err) {
 				fmt.Fprintf(s.ErrOut, "Run '%s --help' for usage.\n", commandPath(root, args))
 			}
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -56,23 +57,14 @@ A service takes the worst condition of its SLOs.
 }
 
 func runStatus(c *cobra.Command, opts *statusOptions) error {
-	res, err := evaluateSLOs(c.Context(), evalRequest{g: opts.g, s: opts.s, sel: &opts.sel, now: opts.now})
+	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
 	if err != nil {
 		return err
 	}
-	if err := allFailed(res.evals); err != nil {
+	defer done()
+	res, notes, err := app.Status(c.Context(), env, opts.sel.selection())
+	if err != nil {
 		return err
 	}
-	svcs := report.Services(res.statuses(opts.s.ErrOut))
-	switch opts.format {
-	case report.JSON:
-		if err := writeJSON(opts.s.Out, report.StatusReport{At: res.at.UTC(), Source: res.source, Services: svcs}); err != nil {
-			return err
-		}
-	default:
-		if err := report.Write(opts.s.Out, opts.format, report.StatusGrid(svcs)); err != nil {
-			return err
-		}
-	}
-	return sourceErrors(res.evals)
+	return export(opts.s, opts.format, res, notes)
 }
