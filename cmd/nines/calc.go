@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/spf13/cobra"
 
-	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -48,7 +48,7 @@ type percentArg struct {
 }
 
 // calcDefaultWindow is the window of --downtime when --window is not given.
-const calcDefaultWindow = 30 * budget.Day
+const calcDefaultWindow = 30 * 24 * time.Hour
 
 func newCalcCmd(s *streams, runF func(*calcOptions) error) *cobra.Command {
 	opts := &calcOptions{s: s}
@@ -242,237 +242,16 @@ func parseCalcDuration(s string) (time.Duration, error) {
 
 // runCalc computes what opts asks and writes it in the chosen format.
 func runCalc(opts *calcOptions) error {
-	var res calcResult
-	var grids []report.Grid
-	switch opts.form {
-	case calcFormObjectives:
+	req := app.CalcRequest{Downtime: opts.downtime, Window: opts.window, Serial: ratios(opts.serial), Parallel: ratios(opts.parallel)}
+	if opts.form == calcFormObjectives {
 		for _, o := range opts.objectives {
 			if o.ratio < 0.01 {
 				fmt.Fprintf(opts.s.ErrOut, "nines: note: %s is read as %s; objectives are percents (for 99.9%% write 99.9)\n", o.text, report.Objective(o.ratio))
 			}
 		}
-		res.DowntimeTable = downtimeTable(opts.objectives)
-		grids = res.DowntimeTable.grids()
-	case calcFormDowntime:
-		res.Availability = availabilityFromDowntime(opts.downtime, opts.window)
-		grids = res.Availability.grids()
-	case calcFormComposite:
-		res.Composite = composite(opts.serial, opts.parallel)
-		grids = res.Composite.grids()
-	default:
-		return errors.New("calc: nothing to calculate")
+		req.Objectives = ratios(opts.objectives)
 	}
-	if opts.format == report.JSON {
-		if err := writeJSON(opts.s.Out, res); err != nil {
-			return err
-		}
-		return nil
-	}
-	return report.Write(opts.s.Out, opts.format, grids...)
-}
-
-// calcResult is the JSON document of `nines calc`: one key is set, by form.
-// Its schema is documented in the command's long help; keep the two together.
-type calcResult struct {
-	DowntimeTable *calcDowntimeTable `json:"downtime_table,omitempty"`
-	Availability  *calcAvailability  `json:"availability,omitempty"`
-	Composite     *calcComposite     `json:"composite,omitempty"`
-}
-
-type calcDowntimeTable struct {
-	Convention string              `json:"convention"`
-	Objectives []calcObjectiveJSON `json:"objectives"`
-}
-
-type calcObjectiveJSON struct {
-	Objective        float64           `json:"objective"`
-	ObjectivePercent float64           `json:"objective_percent"`
-	Nines            *float64          `json:"nines"`
-	AllowedDowntime  []calcPeriodEntry `json:"allowed_downtime"`
-
-	text string
-}
-
-type calcPeriodEntry struct {
-	Period        string  `json:"period"`
-	PeriodSeconds float64 `json:"period_seconds"`
-	PeriodHuman   string  `json:"period_human"`
-	Seconds       float64 `json:"seconds"`
-	Human         string  `json:"human"`
-}
-
-type calcAvailability struct {
-	DowntimeSeconds     float64  `json:"downtime_seconds"`
-	DowntimeHuman       string   `json:"downtime_human"`
-	WindowSeconds       float64  `json:"window_seconds"`
-	WindowHuman         string   `json:"window_human"`
-	Availability        float64  `json:"availability"`
-	AvailabilityPercent float64  `json:"availability_percent"`
-	Nines               *float64 `json:"nines"`
-}
-
-type calcComposite struct {
-	Serial   *calcGroup `json:"serial,omitempty"`
-	Parallel *calcGroup `json:"parallel,omitempty"`
-	Combined *calcGroup `json:"combined,omitempty"`
-	Formula  string     `json:"formula"`
-}
-
-type calcGroup struct {
-	ComponentsPercent       []float64 `json:"components_percent,omitempty"`
-	Availability            float64   `json:"availability"`
-	AvailabilityPercent     float64   `json:"availability_percent"`
-	Nines                   *float64  `json:"nines"`
-	DowntimePerMonthSeconds float64   `json:"downtime_per_month_seconds"`
-	DowntimePerMonthHuman   string    `json:"downtime_per_month_human"`
-
-	components []percentArg
-}
-
-func downtimeTable(objectives []percentArg) *calcDowntimeTable {
-	t := &calcDowntimeTable{Convention: budget.Convention}
-	for _, o := range objectives {
-		j := calcObjectiveJSON{
-			Objective:        o.ratio,
-			ObjectivePercent: percentOf(o.ratio),
-			Nines:            finiteOrNil(budget.Nines(o.ratio)),
-			text:             report.Objective(o.ratio),
-		}
-		for _, p := range budget.Periods() {
-			d := budget.AllowedDowntime(o.ratio, p.Length)
-			j.AllowedDowntime = append(j.AllowedDowntime, calcPeriodEntry{
-				Period:        p.Name,
-				PeriodSeconds: seconds(p.Length),
-				PeriodHuman:   report.Duration(p.Length),
-				Seconds:       seconds(d),
-				Human:         report.Duration(d),
-			})
-		}
-		t.Objectives = append(t.Objectives, j)
-	}
-	return t
-}
-
-func (t *calcDowntimeTable) grids() []report.Grid {
-	notes := []string{budget.Convention + "."}
-	if len(t.Objectives) == 1 {
-		o := t.Objectives[0]
-		g := report.Grid{
-			Title:  fmt.Sprintf("Allowed downtime for %s (%s nines)", o.text, report.Nines(ninesValue(o.Nines))),
-			Header: []string{"period", "length", "allowed downtime", "seconds"},
-			Notes:  notes,
-		}
-		for _, e := range o.AllowedDowntime {
-			g.Rows = append(g.Rows, []string{e.Period, e.PeriodHuman, e.Human, secondsText(e.Seconds)})
-		}
-		return []report.Grid{g}
-	}
-	g := report.Grid{Title: "Allowed downtime", Header: []string{"period", "length"}, Notes: notes}
-	nines := []string{"nines", ""}
-	for _, o := range t.Objectives {
-		g.Header = append(g.Header, o.text)
-		nines = append(nines, report.Nines(ninesValue(o.Nines)))
-	}
-	for i, p := range t.Objectives[0].AllowedDowntime {
-		row := []string{p.Period, p.PeriodHuman}
-		for _, o := range t.Objectives {
-			row = append(row, o.AllowedDowntime[i].Human)
-		}
-		g.Rows = append(g.Rows, row)
-	}
-	g.Rows = append(g.Rows, nines)
-	return []report.Grid{g}
-}
-
-func availabilityFromDowntime(downtime, window time.Duration) *calcAvailability {
-	a := budget.AvailabilityFromDowntime(downtime, window)
-	return &calcAvailability{
-		DowntimeSeconds:     seconds(downtime),
-		DowntimeHuman:       report.Duration(downtime),
-		WindowSeconds:       seconds(window),
-		WindowHuman:         report.Duration(window),
-		Availability:        a,
-		AvailabilityPercent: percentOf(a),
-		Nines:               finiteOrNil(budget.Nines(a)),
-	}
-}
-
-func (a *calcAvailability) grids() []report.Grid {
-	return []report.Grid{{
-		Title:  fmt.Sprintf("Availability with %s of downtime in %s", a.DowntimeHuman, a.WindowHuman),
-		Header: []string{"downtime", "window", "availability", "nines"},
-		Rows: [][]string{{
-			a.DowntimeHuman, a.WindowHuman, report.Objective(a.Availability), report.Nines(ninesValue(a.Nines)),
-		}},
-	}}
-}
-
-// The formulas of the composite form, printed under the table and in JSON.
-const (
-	serialFormula   = "Serial: every component must work, A = A1 x A2 x ..."
-	parallelFormula = "Parallel: one component of the redundant group must work, A = 1 - (1 - A1) x (1 - A2) x ..."
-	combinedFormula = "Combined: the redundant group in series with the serial chain, A = A_serial x A_parallel."
-	independence    = "Assumes components fail independently."
-)
-
-func composite(serial, parallel []percentArg) *calcComposite {
-	c := &calcComposite{}
-	var formulas []string
-	if len(serial) > 0 {
-		c.Serial = newCalcGroup(serial, budget.Serial(ratios(serial)...))
-		formulas = append(formulas, serialFormula)
-	}
-	if len(parallel) > 0 {
-		c.Parallel = newCalcGroup(parallel, budget.Parallel(ratios(parallel)...))
-		formulas = append(formulas, parallelFormula)
-	}
-	if c.Serial != nil && c.Parallel != nil {
-		c.Combined = newCalcGroup(nil, budget.Serial(c.Serial.Availability, c.Parallel.Availability))
-		formulas = append(formulas, combinedFormula)
-	}
-	c.Formula = strings.Join(append(formulas, independence), " ")
-	return c
-}
-
-func newCalcGroup(components []percentArg, a float64) *calcGroup {
-	g := &calcGroup{
-		Availability:        a,
-		AvailabilityPercent: percentOf(a),
-		Nines:               finiteOrNil(budget.Nines(a)),
-		components:          components,
-	}
-	for _, c := range components {
-		g.ComponentsPercent = append(g.ComponentsPercent, percentOf(c.ratio))
-	}
-	d := budget.AllowedDowntime(a, budget.Month)
-	g.DowntimePerMonthSeconds, g.DowntimePerMonthHuman = seconds(d), report.Duration(d)
-	return g
-}
-
-func (c *calcComposite) grids() []report.Grid {
-	g := report.Grid{
-		Title:  "Composite availability",
-		Header: []string{"composition", "components", "availability", "nines", "downtime a month"},
-	}
-	row := func(name, components string, grp *calcGroup) {
-		g.Rows = append(g.Rows, []string{
-			name, components, report.Objective(grp.Availability), report.Nines(ninesValue(grp.Nines)), grp.DowntimePerMonthHuman,
-		})
-	}
-	if c.Serial != nil {
-		row("serial", joinPercents(c.Serial.components, " x "), c.Serial)
-		g.Notes = append(g.Notes, serialFormula)
-	}
-	if c.Parallel != nil {
-		row("parallel", joinPercents(c.Parallel.components, " | "), c.Parallel)
-		g.Notes = append(g.Notes, parallelFormula)
-	}
-	if c.Combined != nil {
-		row("combined", "serial x parallel", c.Combined)
-		g.Notes = append(g.Notes, combinedFormula)
-	}
-	g.Notes = append(g.Notes, independence+" A month is "+report.Duration(budget.Month)+" (year/12).")
-	return []report.Grid{g}
+	return export(opts.s, opts.format, app.Calc(req), app.Notes{})
 }
 
 func ratios(ps []percentArg) []float64 {
@@ -481,46 +260,4 @@ func ratios(ps []percentArg) []float64 {
 		out[i] = p.ratio
 	}
 	return out
-}
-
-func joinPercents(ps []percentArg, sep string) string {
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		parts[i] = report.Objective(p.ratio)
-	}
-	return strings.Join(parts, sep)
-}
-
-// percentOf turns a ratio into a percent without float noise in the JSON:
-// 0.9995 x 100 is 99.94999999999999; rounded to 9 decimals it is 99.95.
-func percentOf(ratio float64) float64 {
-	return math.Round(ratio*100*1e9) / 1e9
-}
-
-// seconds is d in seconds, as the float64 nearest to the exact quotient.
-func seconds(d time.Duration) float64 {
-	return float64(d) / float64(time.Second)
-}
-
-// secondsText prints seconds to the millisecond, without trailing zeros.
-func secondsText(s float64) string {
-	return strconv.FormatFloat(math.Round(s*1000)/1000, 'f', -1, 64)
-}
-
-// finiteOrNil is a count of nines for JSON, rounded to 6 decimals (so 99.9% is
-// 3, not 2.9999999999999996); nil for 100% availability (+Inf), which JSON
-// cannot carry.
-func finiteOrNil(n float64) *float64 {
-	if math.IsInf(n, 0) || math.IsNaN(n) {
-		return nil
-	}
-	n = math.Round(n*1e6) / 1e6
-	return &n
-}
-
-func ninesValue(n *float64) float64 {
-	if n == nil {
-		return math.Inf(1)
-	}
-	return *n
 }
