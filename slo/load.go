@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -25,6 +26,9 @@ type LoadOptions struct {
 	// CheckQuery, when set, checks the PromQL syntax of a query (with its
 	// {{.window}} placeholder filled in); package prom provides one.
 	CheckQuery func(query string) error
+	// FS, when set, is where the paths are read (the example specs built
+	// into the binary); nil reads the operating system's files.
+	FS fs.FS
 }
 
 // Load reads spec files and directories (their *.yaml and *.yml files, not
@@ -32,12 +36,12 @@ type LoadOptions struct {
 // returns the catalog. On any problem it returns a *ValidationError that lists
 // every problem in every file, each with file, line and field.
 func Load(paths []string, opts LoadOptions) (*Catalog, error) {
-	files, err := specFiles(paths)
+	files, err := specFiles(opts.FS, paths)
 	if err != nil {
 		return nil, err
 	}
 	l := &loader{opts: opts, cat: &Catalog{Tiers: map[string]Tier{}}}
-	docs, err := parseFiles(files)
+	docs, err := parseFiles(opts.FS, files)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +81,7 @@ type parsedFile struct {
 
 // parseFiles reads and decodes the files concurrently: YAML parsing is most of
 // the cost of loading specs, and a gate in CI pays it on every run.
-func parseFiles(files []string) ([]parsedFile, error) {
+func parseFiles(fsys fs.FS, files []string) ([]parsedFile, error) {
 	docs := make([]parsedFile, len(files))
 	errs := make([]error, len(files))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -88,15 +92,15 @@ func parseFiles(files []string) ([]parsedFile, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			docs[i], errs[i] = parseFile(f)
+			docs[i], errs[i] = parseFile(fsys, f)
 		}()
 	}
 	wg.Wait()
 	return docs, errors.Join(errs...)
 }
 
-func parseFile(f string) (parsedFile, error) {
-	data, err := os.ReadFile(f)
+func parseFile(fsys fs.FS, f string) (parsedFile, error) {
+	data, err := readFile(fsys, f)
 	if err != nil {
 		return parsedFile{}, fmt.Errorf("could not read spec %q: %w", f, err)
 	}
@@ -119,10 +123,10 @@ func parseFile(f string) (parsedFile, error) {
 }
 
 // specFiles expands directories into their YAML files, sorted.
-func specFiles(paths []string) ([]string, error) {
+func specFiles(fsys fs.FS, paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
-		st, err := os.Stat(p)
+		st, err := stat(fsys, p)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("spec path %q does not exist: give spec files or directories with --specs", p)
@@ -133,7 +137,7 @@ func specFiles(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		entries, err := os.ReadDir(p)
+		entries, err := readDir(fsys, p)
 		if err != nil {
 			return nil, fmt.Errorf("could not list spec directory %q: %w", p, err)
 		}
@@ -141,7 +145,7 @@ func specFiles(paths []string) ([]string, error) {
 		for _, e := range entries {
 			ext := filepath.Ext(e.Name())
 			if e.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") {
-				out = append(out, filepath.Join(p, e.Name()))
+				out = append(out, joinPath(fsys, p, e.Name()))
 				n++
 			}
 		}
@@ -529,4 +533,34 @@ func (l *loader) checkTemplate(c *fileChecker, p path, q string) {
 			c.addf(p, "invalid PromQL: %v", err)
 		}
 	}
+}
+
+// readFile, stat, readDir and joinPath read fsys, or the operating system's
+// files when fsys is nil.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	if fsys == nil {
+		return os.ReadFile(name)
+	}
+	return fs.ReadFile(fsys, name)
+}
+
+func stat(fsys fs.FS, name string) (fs.FileInfo, error) {
+	if fsys == nil {
+		return os.Stat(name)
+	}
+	return fs.Stat(fsys, name)
+}
+
+func readDir(fsys fs.FS, name string) ([]fs.DirEntry, error) {
+	if fsys == nil {
+		return os.ReadDir(name)
+	}
+	return fs.ReadDir(fsys, name)
+}
+
+func joinPath(fsys fs.FS, dir, name string) string {
+	if fsys == nil {
+		return filepath.Join(dir, name)
+	}
+	return pathpkg.Join(dir, name)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/prom"
 	"github.com/nines-sre/nines/slo"
+	"github.com/nines-sre/nines/specs"
 )
 
 // selection picks SLOs out of the catalog.
@@ -27,8 +28,14 @@ func (sel *selection) addFlags(c *cobra.Command) {
 }
 
 // loadCatalog loads and validates the specs, checking PromQL syntax.
+// With --source demo and no --specs, the example specs built into the
+// binary are read: they describe the demo's services.
 func loadCatalog(g *globalOptions) (*slo.Catalog, error) {
-	cat, err := slo.Load(g.specs, slo.LoadOptions{CheckQuery: prom.CheckQuery})
+	paths, opts := g.specs, slo.LoadOptions{CheckQuery: prom.CheckQuery}
+	if g.sourceFile == demoSourceName && !g.specsGiven() {
+		paths, opts.FS = []string{specs.Dir}, specs.FS
+	}
+	cat, err := slo.Load(paths, opts)
 	if err != nil {
 		return nil, fmt.Errorf("could not load specs: %w", err)
 	}

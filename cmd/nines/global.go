@@ -11,14 +11,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/prom"
 	"github.com/nines-sre/nines/slo"
 )
-
-// demoSource is the OpenMetrics file of the embedded quick start.
-const demoSource = "specs/demo/metrics.om.gz"
 
 // globalOptions holds the flags every command shares.
 type globalOptions struct {
@@ -32,15 +30,25 @@ type globalOptions struct {
 	concurrency    int
 	logFormat      string
 	logLevel       string
+
+	// flags are the root's persistent flags, to tell a flag given from its
+	// default.
+	flags *pflag.FlagSet
+}
+
+// specsGiven reports whether --specs was given.
+func (g *globalOptions) specsGiven() bool {
+	return g.flags != nil && g.flags.Changed("specs")
 }
 
 func (g *globalOptions) addFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringArrayVar(&g.specs, "specs", []string{"specs"}, "spec file or directory (tiers file and service files); repeat for more")
+	g.flags = f
+	f.StringArrayVar(&g.specs, "specs", []string{"specs"}, "spec file or directory (tiers file and service files); repeat for more (with --source demo: the example specs built in)")
 	f.StringVar(&g.promURL, "prometheus.url", "", "Prometheus-compatible API base URL (env NINES_PROMETHEUS_URL)")
 	f.StringVar(&g.httpConfigFile, "http.config.file", "", "HTTP client config file (Prometheus format: auth, TLS, proxy, headers)")
-	f.StringVar(&g.sourceFile, "source", "", "OpenMetrics file (plain or .gz) to query with the embedded engine instead of a server")
-	f.StringVar(&g.at, "at", "", "evaluation time, RFC 3339 or unix seconds (default now)")
+	f.StringVar(&g.sourceFile, "source", "", "OpenMetrics file (plain or .gz) to query with the embedded engine instead of a server; demo for the demo data built in")
+	f.StringVar(&g.at, "at", "", "evaluation time, RFC 3339 or unix seconds (default now; with --source, the data's last sample)")
 	f.DurationVar(&g.queryTimeout, "query.timeout", 30*time.Second, "timeout of each query")
 	f.IntVar(&g.retries, "query.retries", 3, "retries of a query on transient failures (connection errors, 429, 502, 503, 504)")
 	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
@@ -112,19 +120,56 @@ type source interface {
 	String() string
 }
 
-// openSource connects to the source the flags name: --prometheus.url (or env
-// NINES_PROMETHEUS_URL) or --source. Exactly one must be given.
-func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Logger) (source, error) {
-	url := g.promURL
-	if url == "" {
-		url = s.Getenv("NINES_PROMETHEUS_URL")
-	}
+// demoSourceName is the --source value of the demo data built into the
+// binary.
+const demoSourceName = "demo"
+
+// sourceKind is where metrics come from.
+type sourceKind int
+
+const (
+	sourceNone sourceKind = iota
+	sourceServer
+	sourceFile
+	sourceDemo
+)
+
+// chooseSource applies the precedence of flags over environment variables:
+// --prometheus.url and --source are exclusive; NINES_PROMETHEUS_URL stands
+// in for --prometheus.url when no source flag is given, and yields, with a
+// note, to --source. It returns the kind and the server URL.
+func (g *globalOptions) chooseSource(s *streams) (sourceKind, string, error) {
+	envURL := s.Getenv("NINES_PROMETHEUS_URL")
 	switch {
-	case url != "" && g.sourceFile != "":
-		return nil, usageErrorf("--prometheus.url and --source are exclusive: give one (for the demo: --source %s)", demoSource)
-	case url == "" && g.sourceFile == "":
-		return nil, usageErrorf("no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source %s)", demoSource)
+	case g.promURL != "" && g.sourceFile != "":
+		return sourceNone, "", usageErrorf("--prometheus.url and --source are exclusive: give one (for the demo: --source %s)", demoSourceName)
 	case g.sourceFile != "":
+		if envURL != "" {
+			fmt.Fprintf(s.ErrOut, "nines: note: NINES_PROMETHEUS_URL is set and --source is given: the flag wins\n")
+		}
+		if g.sourceFile == demoSourceName {
+			return sourceDemo, "", nil
+		}
+		return sourceFile, "", nil
+	case g.promURL != "":
+		return sourceServer, g.promURL, nil
+	case envURL != "":
+		return sourceServer, envURL, nil
+	}
+	return sourceNone, "", usageErrorf("no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source %s)", demoSourceName)
+}
+
+// openSource connects to the source the flags (or NINES_PROMETHEUS_URL)
+// name: a server, an OpenMetrics file or the demo data.
+func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Logger) (source, error) {
+	kind, url, err := g.chooseSource(s)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case sourceDemo:
+		return openDemo(ctx, g.queryTimeout, log)
+	case sourceFile:
 		return openEmbedded(ctx, g.sourceFile, g.queryTimeout, log)
 	}
 	h, err := prom.NewHTTP(prom.HTTPOptions{
@@ -169,7 +214,39 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 		return env, func() {}, nil
 	}
 	env.Source = src
+	if f, ok := src.(spanned); ok {
+		env.At = g.fileTime(s, f, at)
+	}
 	return env, func() { src.Close() }, nil
+}
+
+// spanned is a file source, which knows when its data starts and ends.
+type spanned interface {
+	Span() (first, last time.Time)
+}
+
+// fileTime is the evaluation time of a file source: --at when given (with a
+// warning when it is after the file's data ends), else the file's last
+// sample, said on stderr: the wall clock is after the data, where
+// everything is "no data".
+func (g *globalOptions) fileTime(s *streams, f spanned, at time.Time) time.Time {
+	_, last := f.Span()
+	if last.IsZero() {
+		return at
+	}
+	name := g.sourceFile
+	if name == demoSourceName {
+		name = "the demo data"
+	}
+	if strings.TrimSpace(g.at) == "" {
+		fmt.Fprintf(s.ErrOut, "nines: evaluating at %s, the last sample in %s (give --at to choose)\n", last.UTC().Format(time.RFC3339), name)
+		return last
+	}
+	if at.Sub(last) > prom.DefaultLookbackDelta {
+		fmt.Fprintf(s.ErrOut, "nines: warning: --at %s is after the last sample in %s (%s): windows reaching past it see no data there\n",
+			at.UTC().Format(time.RFC3339), name, last.UTC().Format(time.RFC3339))
+	}
+	return at
 }
 
 // describeSource names the source the flags give, without credentials, for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,8 +12,45 @@ import (
 	"github.com/nines-sre/nines/app"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; when
+// it is not, buildVersion reads the module version or VCS revision that
+// the Go toolchain recorded in the binary.
+var version = ""
+
+// buildVersion is the version --version prints: the -ldflags version, else
+// the module version (go install ...@v1.2.3), else the VCS revision of a
+// build in a clone (with "-dirty" for uncommitted changes), else "dev".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, st := range bi.Settings {
+		switch st.Key {
+		case "vcs.revision":
+			rev = st.Value
+		case "vcs.modified":
+			modified = st.Value
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		rev += "-dirty"
+	}
+	return rev
+}
 
 // run builds the command tree, executes it with args and returns the exit code.
 // Errors are printed once, here.
@@ -56,7 +94,7 @@ Exit codes:
 
   # Allowed downtime for 99.95%
   nines calc 99.95`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}

@@ -45,3 +45,32 @@ func TestDomainPackagesImportNoAdapters(t *testing.T) {
 		}
 	}
 }
+
+// TestUseCasesLiveInApp enforces the layering of docs/architecture.md:
+// pricing and deploy decisions are made in app (and the domain packages it
+// calls), never in the command line or the renderers. cmd/nines may not
+// import cost, gate or budget; report may not import cost or gate; and slo
+// does not import cost. (Test files are exempt: they check the domain
+// directly.)
+func TestUseCasesLiveInApp(t *testing.T) {
+	rules := map[string][]string{
+		"cmd/nines": {"cost", "gate", "budget"},
+		"report":    {"cost", "gate"},
+		"slo":       {"cost"},
+	}
+	for pkg, banned := range rules {
+		t.Run(pkg, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "github.com/nines-sre/nines/"+pkg).CombinedOutput()
+			if err != nil {
+				t.Fatalf("go list: %v\n%s", err, out)
+			}
+			for _, imp := range strings.Fields(string(out)) {
+				for _, b := range banned {
+					if imp == "github.com/nines-sre/nines/"+b {
+						t.Errorf("%s imports %s: its logic belongs in app (see docs/architecture.md)", pkg, b)
+					}
+				}
+			}
+		})
+	}
+}
