@@ -624,7 +624,7 @@ func TestCostHelpGolden(t *testing.T) {
 // the example specs and incidents file: the example incidents file must
 // stay valid against the specs and the demo's story.
 func TestReportOnTheDemo(t *testing.T) {
-	demo := filepath.Join("..", "..", demoSource)
+	demo := filepath.Join("..", "..", "specs/demo/metrics.om.gz")
 	if _, err := os.Stat(demo); err != nil {
 		t.Skipf("no demo data: %v", err)
 	}
