@@ -139,7 +139,9 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 	for _, a := range st.Alerts {
 		s.Alerts = append(s.Alerts, newAlert(a))
 	}
-	if st.HasExhaustion {
+	// A period that has ended cannot run out of budget any more.
+	ended := e.Period != "" && e.Elapsed >= e.Length
+	if st.HasExhaustion && !ended {
 		s.TimeToExhaustionSeconds = num(st.TimeToExhaustion.Seconds())
 	}
 	s.Condition = string(st.Condition())

@@ -14,37 +14,62 @@ type BurnReport struct {
 	SLOs   []SLOStatus `json:"slos"`
 }
 
-// BurnGrid is the burn table: a row per SLO.
-func BurnGrid(ss []SLOStatus) Grid {
+// BurnGrid is the burn table: a row per SLO. The narrow table (wide false)
+// fits 120 columns: the burn over the 1h window (the rate time to
+// exhaustion uses) and the severities firing; the wide one has the budget
+// left in minutes, events and money, every window's burn, each firing alert
+// and the owner.
+func BurnGrid(ss []SLOStatus, wide bool) Grid {
 	windows := burnWindows(ss)
-	g := Grid{Header: []string{"SERVICE", "SLO", "OBJECTIVE", "WINDOW", "AVAILABILITY", "BUDGET LEFT", "MINUTES LEFT", "EVENTS LEFT"}}
-	priced := slices.ContainsFunc(ss, func(s SLOStatus) bool { return s.Currency != "" })
+	priced := wide && slices.ContainsFunc(ss, func(s SLOStatus) bool { return s.Currency != "" })
+	g := Grid{Header: []string{"SERVICE", "SLO", "OBJECTIVE", "WINDOW", "AVAILABILITY", "BUDGET LEFT"}}
+	if wide {
+		g.Header = append(g.Header, "MINUTES LEFT", "EVENTS LEFT")
+	}
 	if priced {
 		g.Header = append(g.Header, "LEFT IN MONEY")
 	}
+	var shown []BurnRate
 	for _, w := range windows {
-		g.Header = append(g.Header, "BURN "+w.Window)
+		if wide || w.Window == narrowBurnWindow {
+			shown = append(shown, w)
+			g.Header = append(g.Header, "BURN "+w.Window)
+		}
 	}
-	g.Header = append(g.Header, "EXHAUSTED IN", "ALERTS", "OWNER")
+	g.Header = append(g.Header, "EXHAUSTED IN", "ALERTS")
+	if wide {
+		g.Header = append(g.Header, "OWNER")
+	}
 	for _, s := range ss {
 		row := []string{s.Service, s.SLO, Objective(s.Objective), windowLabel(s)}
 		switch s.DataState {
 		case ConditionError:
-			row = append(row, "error", "-", "-", "-")
+			row = append(row, "error", "-")
 			g.Notes = append(g.Notes, s.Error)
 		case "ok":
-			row = append(row, Percent(*s.Availability, 3), Percent(*s.BudgetLeft, 1), minutes(s.BudgetLeftMinutes), count(s.BudgetLeftEvents))
+			row = append(row, Percent(*s.Availability, 3), Percent(*s.BudgetLeft, 1))
 		default:
-			row = append(row, strings.ReplaceAll(s.DataState, "_", " "), "-", "-", "-")
+			row = append(row, strings.ReplaceAll(s.DataState, "_", " "), "-")
 			g.Notes = append(g.Notes, fmt.Sprintf("%s/%s: %s: %s", s.Service, s.SLO, strings.ReplaceAll(s.DataState, "_", " "), s.Reason))
+		}
+		if wide {
+			if s.DataState == "ok" {
+				row = append(row, minutes(s.BudgetLeftMinutes), count(s.BudgetLeftEvents))
+			} else {
+				row = append(row, "-", "-")
+			}
 		}
 		if priced {
 			row = append(row, budgetMoney(s))
 		}
-		for _, w := range windows {
+		for _, w := range shown {
 			row = append(row, burnCell(s, w.Window))
 		}
-		row = append(row, exhaustion(s), strings.Join(s.Firing(), ", "), ownerLabel(s.Owner))
+		if wide {
+			row = append(row, exhaustion(s), strings.Join(s.Firing(), ", "), ownerLabel(s.Owner))
+		} else {
+			row = append(row, exhaustion(s), firingSeverities(s))
+		}
 		for i, c := range row {
 			if c == "" {
 				row[i] = "-"
@@ -52,7 +77,26 @@ func BurnGrid(ss []SLOStatus) Grid {
 		}
 		g.Rows = append(g.Rows, row)
 	}
+	if !wide && len(ss) > 0 {
+		g.Notes = append(g.Notes, "-o wide adds every window's burn, the budget left in minutes, events and money, and the owner.")
+	}
 	return g
+}
+
+// narrowBurnWindow is the one burn window of the narrow burn table: the
+// long window of the fastest page alert, whose rate time to exhaustion uses.
+const narrowBurnWindow = "1h"
+
+// firingSeverities names the severities of the alerts firing, pages first:
+// "page", "ticket", "page+ticket" or "".
+func firingSeverities(s SLOStatus) string {
+	var out []string
+	for _, sev := range []string{"page", "ticket"} {
+		if slices.ContainsFunc(s.Alerts, func(a Alert) bool { return a.Firing && a.Severity == sev }) {
+			out = append(out, sev)
+		}
+	}
+	return strings.Join(out, "+")
 }
 
 // budgetMoney is the budget left in money, or "-".
@@ -119,4 +163,4 @@ func ownerLabel(o Owner) string {
 }
 
 // Grids implements Tabular: the burn table.
-func (r *BurnReport) Grids(GridOptions) []Grid { return []Grid{BurnGrid(r.SLOs)} }
+func (r *BurnReport) Grids(o GridOptions) []Grid { return []Grid{BurnGrid(r.SLOs, o.Wide)} }

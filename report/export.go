@@ -19,7 +19,8 @@ const (
 
 // GridOptions tune the tables a result gives.
 type GridOptions struct {
-	// Wide asks for every column; otherwise a table fits 120 columns.
+	// Wide asks for every column (-o wide, csv, markdown); otherwise a
+	// terminal table fits 120 columns.
 	Wide bool
 }
 
@@ -80,7 +81,7 @@ func Export(w io.Writer, f Format, v any) error {
 		if f == Wide {
 			tf = Table
 		}
-		return Write(w, tf, t.Grids(GridOptions{Wide: f == Wide || f == CSV})...)
+		return Write(w, tf, t.Grids(GridOptions{Wide: f != Table})...)
 	}
 	return fmt.Errorf("unknown output format %q", f)
 }

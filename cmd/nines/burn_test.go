@@ -52,6 +52,7 @@ func TestBurnAndStatusGolden(t *testing.T) {
 	at := scenario.At.Format(time.RFC3339)
 	cases := []struct{ name, cmd, format string }{
 		{"burn_scenario.txt", "burn", "table"},
+		{"burn_scenario_wide.txt", "burn", "wide"},
 		{"burn_scenario.json", "burn", "json"},
 		{"burn_scenario.csv", "burn", "csv"},
 		{"burn_scenario.md", "burn", "markdown"},
@@ -108,11 +109,11 @@ func TestBurnAndStatusErrors(t *testing.T) {
 		wantErr  string
 	}{
 		{"no source names both flags and the demo", []string{"burn", "--specs", specs},
-			exitFailure, "nines: no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source specs/demo/metrics.om.gz)\nRun 'nines burn --help' for usage.\n"},
+			exitFailure, "nines: no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source demo)\nRun 'nines burn --help' for usage.\n"},
 		{"both sources are exclusive", []string{"status", "--specs", specs, "--source", data, "--prometheus.url", "http://localhost:9090"},
-			exitFailure, "nines: --prometheus.url and --source are exclusive: give one (for the demo: --source specs/demo/metrics.om.gz)\nRun 'nines status --help' for usage.\n"},
+			exitFailure, "nines: --prometheus.url and --source are exclusive: give one (for the demo: --source demo)\nRun 'nines status --help' for usage.\n"},
 		{"an unknown output format", []string{"burn", "-o", "xml"},
-			exitFailure, "nines: unknown output format \"xml\": use table, json, csv, markdown\nRun 'nines burn --help' for usage.\n"},
+			exitFailure, "nines: unknown output format \"xml\": use table, wide, json, csv, markdown\nRun 'nines burn --help' for usage.\n"},
 		{"a bad --at", []string{"burn", "--specs", specs, "--source", data, "--at", "yesterday"},
 			exitFailure, "nines: invalid --at \"yesterday\": use RFC 3339 (2026-09-30T12:00:00Z) or unix seconds\nRun 'nines burn --help' for usage.\n"},
 		{"an unknown service lists the known ones", []string{"burn", "--specs", specs, "--source", data, "--service", "nope"},

@@ -10,7 +10,7 @@ import (
 )
 
 // tableFormats are the formats of commands that print tables.
-var tableFormats = []report.Format{report.Table, report.JSON, report.CSV, report.Markdown}
+var tableFormats = []report.Format{report.Table, report.Wide, report.JSON, report.CSV, report.Markdown}
 
 // outputFormat reads -o against the formats a command allows; a bad one is a
 // usage error.
