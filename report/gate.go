@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nines-sre/nines/gate"
 	"github.com/nines-sre/nines/slo"
 )
 
@@ -161,115 +160,28 @@ type GateCI struct {
 	Env map[string]string `json:"env"`
 }
 
-// GateMeta is what a decision is rendered with besides the decision.
-type GateMeta struct {
-	// Time is when the decision was made.
-	Time     time.Time
-	ExitCode int
-	CI       GateCI
-}
+// The verdicts and fallback paths of a decision, as its document spells
+// them. Package app fills the document from package gate's values; these
+// are what rendering compares with.
+const (
+	VerdictAllow = "allow"
+	VerdictWarn  = "warn"
+	VerdictBlock = "block"
 
-// NewGateDecision converts a decision into its JSON form.
-func NewGateDecision(d gate.Decision, m GateMeta) GateDecision {
-	p := d.Policy
-	g := GateDecision{
-		SchemaVersion: GateSchemaVersion,
-		ID:            d.ID,
-		Time:          m.Time.UTC(),
-		At:            d.At.UTC(),
-		Service:       d.Service,
-		Tier:          d.Tier,
-		Owner:         Owner{Team: d.Owner.Team, Contact: d.Owner.Contact},
-		ChangeType:    string(d.ChangeType),
-		Verdict:       string(d.Verdict),
-		PolicyVerdict: string(d.PolicyVerdict),
-		ExitCode:      m.ExitCode,
-		DryRun:        d.DryRun,
-		FailOnWarn:    d.FailOnWarn,
-		Escalated:     d.Escalated,
-		Exempted:      d.Exempted,
-		Source:        d.Source,
-		Policy: GatePolicy{
-			BlockBelow: p.BlockBelow, WarnBelow: p.WarnBelow, BlockOnPage: p.BlockOnPage, WarnOnTicket: p.WarnOnTicket,
-			AllowDuringFreeze: []string{}, OnError: string(p.OnError), MaxStalenessSeconds: p.MaxStaleness.Seconds(),
-			Fallback: strings.TrimPrefix(string(p.Fallback), "fail_"),
-		},
-		Reasons:  []GateReason{},
-		SLOs:     []GateSLO{},
-		Warnings: []string{},
-		CI:       m.CI,
-	}
-	if g.CI.Env == nil {
-		g.CI.Env = map[string]string{}
-	}
-	for _, c := range p.AllowDuringFreeze {
-		g.Policy.AllowDuringFreeze = append(g.Policy.AllowDuringFreeze, string(c))
-	}
-	if d.Override != nil {
-		g.Override = &GateOverride{Actor: d.Override.Actor, ActorFrom: d.Override.ActorFrom, Reason: d.Override.Reason}
-	}
-	g.Warnings = append(g.Warnings, d.Warnings...)
+	FallbackNone          = "none"
+	FallbackFailClosed    = "fail_closed"
+	FallbackFailOpen      = "fail_open"
+	FallbackLastKnownGood = "last_known_good"
+)
 
-	fb := d.Fallback
-	g.Fallback = GateFallback{Path: string(fb.Path), Policy: string(fb.Policy),
-		MaxStalenessSeconds: fb.MaxStaleness.Seconds(), SLOs: []string{}}
-	g.Fallback.SLOs = append(g.Fallback.SLOs, fb.SLOs...)
-	if fb.Cache != "" {
-		c := string(fb.Cache)
-		g.Fallback.Cache = &c
-	}
-	if !fb.CacheAt.IsZero() {
-		t := fb.CacheAt.UTC()
-		g.Fallback.CacheAt = &t
-		g.Fallback.CacheAgeSeconds = num(d.At.Sub(fb.CacheAt).Seconds())
-	}
-	if fb.Error != "" {
-		e := fb.Error
-		g.Fallback.Error = &e
-	}
+// GateVerdicts are the verdicts a decision can have, most lenient first.
+var GateVerdicts = []string{VerdictAllow, VerdictWarn, VerdictBlock}
 
-	for _, r := range d.Reasons {
-		gr := GateReason{SLO: r.SLO, Rule: string(r.Rule), Effect: string(r.Effect), Message: r.Message,
-			Objective: r.Objective, Owner: Owner{Team: r.Owner.Team, Contact: r.Owner.Contact}, Cached: r.Cached, Firing: []string{}}
-		if r.HasBudget {
-			gr.BudgetLeft = num(r.BudgetLeft)
-		}
-		for _, a := range r.Firing {
-			gr.Firing = append(gr.Firing, gate.AlertName(a))
-		}
-		g.Reasons = append(g.Reasons, gr)
-	}
-	for _, o := range d.SLOs {
-		s := GateSLO{SLO: o.SLO, Objective: o.Objective, Window: o.Window, EvaluatedAt: o.At.UTC(),
-			Evaluation: "live", DataState: string(o.State), Reason: o.StateReason, NoData: string(o.NoData),
-			BurnRates: []GateBurnRate{}, Firing: []GateFiring{}, Error: o.Error}
-		switch {
-		case o.Error != "":
-			s.Evaluation, s.DataState = "failed", ConditionError
-		case o.Cached:
-			s.Evaluation = "cache"
-		}
-		if o.State == slo.DataOK && o.Error == "" {
-			s.BudgetLeft = num(o.BudgetLeft)
-		}
-		for _, b := range o.Burn {
-			br := GateBurnRate{Window: slo.PromQLDuration(b.Window), Seconds: b.Window.Seconds()}
-			if !b.NoData {
-				br.BurnRate = num(b.Rate)
-			}
-			s.BurnRates = append(s.BurnRates, br)
-		}
-		for _, a := range o.Firing {
-			s.Firing = append(s.Firing, GateFiring{Severity: string(a.Severity), Long: slo.PromQLDuration(a.Long),
-				Short: slo.PromQLDuration(a.Short), Factor: a.Factor, LongBurn: a.LongBurn, ShortBurn: a.ShortBurn})
-		}
-		g.SLOs = append(g.SLOs, s)
-	}
-	return g
-}
+// GateFallbackPaths are the paths a decision can take, none first.
+var GateFallbackPaths = []string{FallbackNone, FallbackFailClosed, FallbackFailOpen, FallbackLastKnownGood}
 
 // Blocked reports whether the decision stops the deploy.
-func (g GateDecision) Blocked() bool { return g.Verdict == string(gate.Block) && !g.DryRun }
+func (g GateDecision) Blocked() bool { return g.Verdict == VerdictBlock && !g.DryRun }
 
 // Headline is the decision in one sentence, starting with the verdict in
 // capitals: "BLOCK: deploy of checkout (normal change) is blocked by the error
@@ -298,9 +210,9 @@ func (g GateDecision) sentence() string {
 		return fmt.Sprintf("%s is allowed during a freeze: the policy blocks other changes.", what)
 	case g.Escalated:
 		return fmt.Sprintf("%s is blocked: --fail-on-warn makes warnings block.", what)
-	case g.Verdict == string(gate.Block):
+	case g.Verdict == VerdictBlock:
 		return what + " is blocked by the error budget policy."
-	case g.Verdict == string(gate.Warn):
+	case g.Verdict == VerdictWarn:
 		return what + " is allowed, with warnings."
 	}
 	return what + " is allowed."
@@ -308,7 +220,7 @@ func (g GateDecision) sentence() string {
 
 // sloVerdict is the worst effect among the reasons of each SLO.
 func (g GateDecision) sloVerdicts() map[string]string {
-	rank := map[string]int{"allow": 0, "warn": 1, "block": 2}
+	rank := map[string]int{VerdictAllow: 0, VerdictWarn: 1, VerdictBlock: 2}
 	out := map[string]string{}
 	for _, r := range g.Reasons {
 		if v, ok := out[r.SLO]; !ok || rank[r.Effect] > rank[v] {
@@ -381,7 +293,7 @@ func trimFloat(f float64) string {
 // fallbackLine says how the decision was reached when SLOs failed.
 func (g GateDecision) fallbackLine() string {
 	fb := g.Fallback
-	if fb.Path == string(gate.PathNone) {
+	if fb.Path == FallbackNone {
 		return "none, every SLO was evaluated live"
 	}
 	s := fmt.Sprintf("%s (on_error %s", fb.Path, fb.Policy)
@@ -393,6 +305,18 @@ func (g GateDecision) fallbackLine() string {
 		s += fmt.Sprintf("; max_staleness %s", Duration(time.Duration(fb.MaxStalenessSeconds*float64(time.Second))))
 	}
 	return s + ") for " + strings.Join(fb.SLOs, ", ")
+}
+
+// Render writes the decision as text (for people) or Markdown (as for a
+// GitHub step summary); JSON and the other formats are left to Export.
+func (g GateDecision) Render(w io.Writer, f Format) (bool, error) {
+	switch f {
+	case Text:
+		return true, WriteGateText(w, g)
+	case Markdown:
+		return true, WriteGateMarkdown(w, g)
+	}
+	return false, nil
 }
 
 // WriteGateText writes the decision for people: the headline, a table of the
@@ -483,15 +407,15 @@ func GateAnnotations(g GateDecision, limit int) []string {
 	switch {
 	case g.Blocked():
 		add("error", title+": deploy blocked", capitalize(g.sentence())+" Owner: "+slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String())
-	case g.Verdict != string(gate.Allow) || g.Override != nil || g.Exempted:
+	case g.Verdict != VerdictAllow || g.Override != nil || g.Exempted:
 		add("warning", title+": "+g.verdictWord(), capitalize(g.sentence()))
 	}
 	for _, r := range g.Reasons {
 		level := ""
 		switch {
-		case r.Effect == string(gate.Block) && g.Blocked():
+		case r.Effect == VerdictBlock && g.Blocked():
 			level = "error"
-		case r.Effect == string(gate.Block), r.Effect == string(gate.Warn):
+		case r.Effect == VerdictBlock, r.Effect == VerdictWarn:
 			level = "warning"
 		default:
 			continue

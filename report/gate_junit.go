@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/nines-sre/nines/gate"
 )
 
 // The JUnit XML that GitLab (artifacts:reports:junit) and Jenkins (junit
@@ -83,7 +81,7 @@ func WriteGateJUnit(w io.Writer, g GateDecision) error {
 		if !g.Blocked() {
 			return false
 		}
-		return effect == string(gate.Block) || (g.Escalated && effect == string(gate.Warn))
+		return effect == VerdictBlock || (g.Escalated && effect == VerdictWarn)
 	}
 	for _, o := range g.SLOs {
 		c := junitCase{Name: o.SLO, Classname: "nines.gate." + g.Service, Time: "0"}

@@ -8,14 +8,12 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nines-sre/nines/gate"
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
 )
@@ -31,7 +29,7 @@ type gateOptions struct {
 	format      report.Format
 	failOnWarn  bool
 	dryRun      bool
-	override    *gate.Override
+	override    *app.Override
 	auditLog    string
 	junit       string
 	pushgateway string
@@ -43,10 +41,10 @@ type gateOptions struct {
 }
 
 // gateText is the default output format of gate: the decision for people.
-const gateText report.Format = "text"
+const gateText = report.Text
 
 func newGateCmd(g *globalOptions, s *streams, runF func(*gateOptions) error) *cobra.Command {
-	opts := &gateOptions{g: g, s: s, now: time.Now, newID: gate.NewID}
+	opts := &gateOptions{g: g, s: s, now: time.Now, newID: app.NewDecisionID}
 	var changeType, output, reason, actor string
 	var override bool
 	c := &cobra.Command{
@@ -184,12 +182,12 @@ func (opts *gateOptions) parse(c *cobra.Command, changeType, output string, over
 		return usageErrorf("--actor goes with --override")
 	}
 	if override {
-		o := &gate.Override{Reason: reason, Actor: strings.TrimSpace(actor), ActorFrom: "--actor"}
+		o := &app.Override{Reason: reason, Actor: strings.TrimSpace(actor), ActorFrom: "--actor"}
 		if o.Actor == "" {
-			o.Actor, o.ActorFrom = gate.Actor(opts.s.Getenv)
+			o.Actor, o.ActorFrom = app.Actor(opts.s.Getenv)
 		}
 		if o.Actor == "" {
-			return usageErrorf("--override needs an actor: give --actor NAME (none of %s is set)", strings.Join(gate.ActorVars, ", "))
+			return usageErrorf("--override needs an actor: give --actor NAME (none of %s is set)", strings.Join(app.ActorVars(), ", "))
 		}
 		opts.override = o
 	}
@@ -236,199 +234,94 @@ func redactURL(raw string) string {
 	return raw
 }
 
-// pick finds the service and the SLOs to decide on.
-func (opts *gateOptions) pick(cat *slo.Catalog) (slo.Service, []slo.SLO, error) {
-	i := slices.IndexFunc(cat.Services, func(s slo.Service) bool { return s.Name == opts.service })
-	if i < 0 {
-		names := make([]string, len(cat.Services))
-		for j, s := range cat.Services {
-			names[j] = s.Name
-		}
-		sort.Strings(names)
-		return slo.Service{}, nil, usageErrorf("unknown service %q: the specs define %s", opts.service, strings.Join(names, ", "))
-	}
-	svc := cat.Services[i]
-	if len(opts.slos) == 0 {
-		return svc, svc.SLOs, nil
-	}
-	var out []slo.SLO
-	for _, name := range opts.slos {
-		j := slices.IndexFunc(svc.SLOs, func(s slo.SLO) bool { return s.Name == name })
-		if j < 0 {
-			names := make([]string, len(svc.SLOs))
-			for k, s := range svc.SLOs {
-				names[k] = s.Name
-			}
-			return slo.Service{}, nil, usageErrorf("unknown SLO %q of service %s: it has %s", name, svc.Name, strings.Join(names, ", "))
-		}
-		if !slices.ContainsFunc(out, func(s slo.SLO) bool { return s.Name == name }) {
-			out = append(out, svc.SLOs[j])
-		}
-	}
-	return svc, out, nil
-}
-
-// runGate evaluates, decides, reports, records and returns the exit status.
+// runGate decides through app.Gate, then reports the decision: on stdout,
+// as GitHub annotations and step summary, as JUnit and to the Pushgateway.
+// A block returns exit code 3.
 func runGate(ctx context.Context, opts *gateOptions) error {
 	begin := time.Now()
 	id := opts.newID()
-	log, at, err := opts.g.start(opts.s, opts.now)
+	env, done, err := opts.env(ctx, id)
 	if err != nil {
 		return err
 	}
-	log = log.With("decision_id", id)
-	cat, err := loadCatalog(opts.g)
-	if err != nil {
-		return err
-	}
-	svc, slos, err := opts.pick(cat)
-	if err != nil {
-		return err
-	}
-	log.Info("gate started", "service", svc.Name, "change_type", opts.changeType, "slos", len(slos), "at", at)
-
-	in := gate.Input{
-		ID: id, Service: svc, SLOs: slos, ChangeType: opts.changeType, Override: opts.override,
-		DryRun: opts.dryRun, FailOnWarn: opts.failOnWarn, At: at,
-	}
-	// The cache is read while the SLOs are evaluated.
-	var cache *gate.Cache
-	cached := make(chan *gate.CacheEntry, 1)
-	if opts.cacheDir != "" {
-		cache = &gate.Cache{Dir: opts.cacheDir}
-		go func() {
-			e, err := cache.Load(svc.Name)
-			if err != nil {
-				log.Warn("last-known-good cache unusable, treated as empty", "error", err)
-			}
-			cached <- e
-		}()
-	} else {
-		cached <- nil
-		if svc.Gate.OnError == slo.LastKnownGood {
-			log.Warn("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME for last_known_good")
-		}
-	}
-	src, err := opts.g.openSource(ctx, opts.s, log)
-	var ue *usageError
-	switch {
-	case errors.As(err, &ue):
-		return err
-	case err != nil:
-		in.EvalErr = err
-		in.Source = opts.describeSource()
-		log.Warn("could not open the source", "error", err)
-	default:
-		defer src.Close()
-		in.Source = src.String()
-		in.Evaluations = slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at})
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("gate interrupted: %w", err)
-		}
-	}
-
-	in.Cache = <-cached
-	if cache != nil && in.EvalErr == nil {
-		// The live evaluations refresh the cache while the decision is
-		// made, rendered and recorded; the run waits for it before it
-		// returns.
-		live := make([]gate.Observation, len(in.Evaluations))
-		for i, e := range in.Evaluations {
-			live[i] = gate.Observe(e)
-		}
-		stored := make(chan error, 1)
-		go func() { stored <- cache.Store(svc.Name, live) }()
-		defer func() {
-			if err := <-stored; err != nil {
-				log.Warn("could not refresh the last-known-good cache", "error", err)
-			}
-		}()
-	}
-
-	d := gate.Decide(in)
-
-	code := exitOK
-	if d.Blocks() {
-		code = exitBlocked
-	}
-	doc := report.NewGateDecision(d, report.GateMeta{
-		Time:     opts.now(),
-		ExitCode: code,
-		CI:       report.GateCI{Provider: gate.CIProvider(opts.s.Getenv), Env: gate.CIContext(opts.s.Getenv)},
+	defer done()
+	doc, recordErr := app.Gate(ctx, env, app.GateRequest{
+		ID: id, Service: opts.service, SLOs: opts.slos, ChangeType: opts.changeType, Override: opts.override,
+		DryRun: opts.dryRun, FailOnWarn: opts.failOnWarn, CacheDir: opts.cacheDir, AuditLog: opts.auditLog,
 	})
-	for _, w := range d.Warnings {
+	if doc == nil {
+		return recordErr
+	}
+	log := env.Log.With("decision_id", id)
+	for _, w := range doc.Warnings {
 		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", w)
 	}
-	if err := opts.write(doc); err != nil {
-		return err
+	if err := report.Export(opts.s.Out, opts.format, doc); err != nil {
+		return errors.Join(err, recordErr)
 	}
 	opts.github(doc, log)
 	if opts.junit != "" {
-		if err := writeFileWith(opts.junit, func(f io.Writer) error { return report.WriteGateJUnit(f, doc) }); err != nil {
-			return fmt.Errorf("could not write the JUnit report: %w", err)
+		if err := writeFileWith(opts.junit, func(f io.Writer) error { return report.WriteGateJUnit(f, *doc) }); err != nil {
+			return errors.Join(fmt.Errorf("could not write the JUnit report: %w", err), recordErr)
 		}
 	}
-	if opts.auditLog != "" {
-		if err := gate.AppendJSON(opts.auditLog, doc); err != nil {
-			return fmt.Errorf("decision %s was not recorded: %w", id, err)
-		}
+	if recordErr != nil {
+		return recordErr
 	}
 	if opts.pushgateway != "" {
-		if err := pushDecision(ctx, opts.pushgateway, doc, time.Since(begin)); err != nil {
+		if err := pushDecision(ctx, opts.pushgateway, *doc, time.Since(begin)); err != nil {
 			log.Warn("could not push the decision to the Pushgateway; the decision stands", "error", err)
 		}
 	}
 	log.Info("gate decision", "service", doc.Service, "verdict", doc.Verdict, "policy_verdict", doc.PolicyVerdict,
-		"exit_code", code, "fallback", doc.Fallback.Path, "dry_run", doc.DryRun, "overridden", doc.Override != nil,
+		"exit_code", doc.ExitCode, "fallback", doc.Fallback.Path, "dry_run", doc.DryRun, "overridden", doc.Override != nil,
 		"duration", time.Since(begin))
-	if code != exitOK {
-		return &exitError{code: code}
+	if doc.Blocked() {
+		return &exitError{code: exitBlocked}
 	}
 	return nil
 }
 
-// write prints the decision on stdout in the chosen format.
-func (opts *gateOptions) write(doc report.GateDecision) error {
-	switch opts.format {
-	case report.JSON:
-		if err := writeJSON(opts.s.Out, doc); err != nil {
-			return err
-		}
-		return nil
-	case report.Markdown:
-		return report.WriteGateMarkdown(opts.s.Out, doc)
-	default:
-		return report.WriteGateText(opts.s.Out, doc)
+// env is newEnv for the gate: the source logs with the decision ID, and a
+// source that cannot be opened is left to the decision (usage errors still
+// fail). The caller calls close when done.
+func (opts *gateOptions) env(ctx context.Context, id string) (env *app.Env, close func(), err error) {
+	log, at, err := opts.g.start(opts.s, opts.now)
+	if err != nil {
+		return nil, nil, err
 	}
+	cat, err := loadCatalog(opts.g)
+	if err != nil {
+		return nil, nil, err
+	}
+	env = &app.Env{Catalog: cat, At: at, Now: opts.now, Log: log, Getenv: opts.s.Getenv}
+	src, err := opts.g.openSource(ctx, opts.s, log.With("decision_id", id))
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue):
+		return nil, nil, err
+	case err != nil:
+		env.SourceErr, env.SourceName = err, opts.g.describeSource(opts.s)
+		return env, func() {}, nil
+	}
+	env.Source = src
+	return env, func() { src.Close() }, nil
 }
 
 // github writes the annotations and the step summary on GitHub Actions.
 // Failures are warnings: they do not change the decision.
-func (opts *gateOptions) github(doc report.GateDecision, log *slog.Logger) {
+func (opts *gateOptions) github(doc *report.GateDecision, log *slog.Logger) {
 	if opts.s.Getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}
-	for _, a := range report.GateAnnotations(doc, report.GitHubAnnotationLimit) {
+	for _, a := range report.GateAnnotations(*doc, report.GitHubAnnotationLimit) {
 		fmt.Fprintln(opts.s.ErrOut, a)
 	}
 	path := opts.s.Getenv("GITHUB_STEP_SUMMARY")
 	if path == "" {
 		return
 	}
-	if err := appendFileWith(path, func(f io.Writer) error { return report.WriteGateMarkdown(f, doc) }); err != nil {
+	if err := appendFileWith(path, func(f io.Writer) error { return report.Export(f, report.Markdown, doc) }); err != nil {
 		log.Warn("could not append to the GitHub step summary", "error", err)
 	}
-}
-
-// describeSource names the source the flags give, without credentials, for
-// a decision whose source could not be opened.
-func (opts *gateOptions) describeSource() string {
-	if opts.g.sourceFile != "" {
-		return "file " + opts.g.sourceFile
-	}
-	u := opts.g.promURL
-	if u == "" {
-		u = opts.s.Getenv("NINES_PROMETHEUS_URL")
-	}
-	return "prometheus " + redactURL(u)
 }

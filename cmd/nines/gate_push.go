@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 
-	"github.com/nines-sre/nines/gate"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -40,8 +39,8 @@ func gateMetrics(doc report.GateDecision, duration time.Duration) *prometheus.Re
 	}
 
 	verdict := gauge("nines_gate_verdict", "1 for the verdict of the last decision (allow, warn or block), 0 for the others.", "verdict")
-	for _, v := range []gate.Verdict{gate.Allow, gate.Warn, gate.Block} {
-		verdict.WithLabelValues(string(v)).Set(b2f(string(v) == doc.Verdict))
+	for _, v := range report.GateVerdicts {
+		verdict.WithLabelValues(v).Set(b2f(v == doc.Verdict))
 	}
 	gauge("nines_gate_blocked", "1 when the last decision blocked the deploy (exit code 3).").
 		WithLabelValues().Set(b2f(doc.ExitCode == exitBlocked))
@@ -51,18 +50,18 @@ func gateMetrics(doc report.GateDecision, duration time.Duration) *prometheus.Re
 	gauge("nines_gate_overridden", "1 when the last decision was overridden.").WithLabelValues().Set(b2f(doc.Override != nil))
 	gauge("nines_gate_dry_run", "1 when the last decision was a dry run.").WithLabelValues().Set(b2f(doc.DryRun))
 	fallback := gauge("nines_gate_fallback", "1 for the path the last decision took when SLOs could not be evaluated (none when they could).", "path")
-	for _, p := range []gate.Path{gate.PathNone, gate.PathFailClosed, gate.PathFailOpen, gate.PathLastKnownGood} {
-		fallback.WithLabelValues(string(p)).Set(b2f(string(p) == doc.Fallback.Path))
+	for _, p := range report.GateFallbackPaths {
+		fallback.WithLabelValues(p).Set(b2f(p == doc.Fallback.Path))
 	}
 	reasons := gauge("nines_gate_reasons", "Reasons of the last decision by effect.", "effect")
-	for _, v := range []gate.Verdict{gate.Allow, gate.Warn, gate.Block} {
+	for _, v := range report.GateVerdicts {
 		n := 0
 		for _, r := range doc.Reasons {
-			if r.Effect == string(v) {
+			if r.Effect == v {
 				n++
 			}
 		}
-		reasons.WithLabelValues(string(v)).Set(float64(n))
+		reasons.WithLabelValues(v).Set(float64(n))
 	}
 	objective := gauge("nines_gate_objective_ratio", "Objective of each SLO decided on.", "slo")
 	left := gauge("nines_gate_budget_left_ratio", "Error budget left of each SLO decided on (absent without data).", "slo")
