@@ -240,7 +240,7 @@ func redactURL(raw string) string {
 func runGate(ctx context.Context, opts *gateOptions) error {
 	begin := time.Now()
 	id := opts.newID()
-	env, done, err := opts.env(ctx, id)
+	env, done, err := opts.g.newEnv(ctx, opts.s, opts.now, true, "decision_id", id)
 	if err != nil {
 		return err
 	}
@@ -280,32 +280,6 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 		return &exitError{code: exitBlocked}
 	}
 	return nil
-}
-
-// env is newEnv for the gate: the source logs with the decision ID, and a
-// source that cannot be opened is left to the decision (usage errors still
-// fail). The caller calls close when done.
-func (opts *gateOptions) env(ctx context.Context, id string) (env *app.Env, close func(), err error) {
-	log, at, err := opts.g.start(opts.s, opts.now)
-	if err != nil {
-		return nil, nil, err
-	}
-	cat, err := loadCatalog(opts.g)
-	if err != nil {
-		return nil, nil, err
-	}
-	env = &app.Env{Catalog: cat, At: at, Now: opts.now, Log: log, Getenv: opts.s.Getenv}
-	src, err := opts.g.openSource(ctx, opts.s, log.With("decision_id", id))
-	var ue *usageError
-	switch {
-	case errors.As(err, &ue):
-		return nil, nil, err
-	case err != nil:
-		env.SourceErr, env.SourceName = err, opts.g.describeSource(opts.s)
-		return env, func() {}, nil
-	}
-	env.Source = src
-	return env, func() { src.Close() }, nil
 }
 
 // github writes the annotations and the step summary on GitHub Actions.

@@ -466,7 +466,7 @@ func TestGateToolFailures(t *testing.T) {
 			"nines: could not load specs: invalid specs (1 problem):\n  " + filepath.Join(bad, "tiers.yaml") +
 				":18: tiers.odd.gate.warn_below: must be a percent of error budget left, at most 100 (such as 25), got 200"},
 		{"no source", []string{"--specs", specs, "--service", "checkout", "--prometheus.url", ""},
-			"nines: no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source specs/demo/metrics.om.gz)"},
+			"nines: no metrics source: give --prometheus.url (or NINES_PROMETHEUS_URL) or --source FILE (for the demo: --source demo)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

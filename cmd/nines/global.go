@@ -190,8 +190,9 @@ func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Lo
 // logger, --at, the specs (read once) and the source. With keepSourceErr a
 // source that cannot be opened is left to the use case (the gate decides
 // on it) instead of failing the command; usage errors always fail. The
-// caller calls close when done.
-func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.Time, keepSourceErr bool) (env *app.Env, close func(), err error) {
+// caller calls close when done. sourceLog are attributes of the source's
+// log lines (the gate's decision ID).
+func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.Time, keepSourceErr bool, sourceLog ...any) (env *app.Env, close func(), err error) {
 	log, at, err := g.start(s, now)
 	if err != nil {
 		return nil, nil, err
@@ -201,7 +202,7 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 		return nil, nil, err
 	}
 	env = &app.Env{Catalog: cat, At: at, Now: now, Log: log, Getenv: s.Getenv}
-	src, err := g.openSource(ctx, s, log)
+	src, err := g.openSource(ctx, s, log.With(sourceLog...))
 	var ue *usageError
 	switch {
 	case errors.As(err, &ue):
