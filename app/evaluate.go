@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/cost"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
 )
@@ -134,7 +135,7 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 		s.BudgetLeftEvents = num(st.BudgetLeftEvents)
 	}
 	if m := e.SLO.Cost; m.Configured() {
-		s.BudgetLeftCost, s.Currency = num(m.BudgetLeftValue(st.BudgetLeftMinutes)), m.Currency
+		s.BudgetLeftCost, s.Currency = num(cost.BudgetLeftValue(m, st.BudgetLeftMinutes)), m.Currency
 	}
 	for _, a := range st.Alerts {
 		s.Alerts = append(s.Alerts, newAlert(a))

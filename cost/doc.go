@@ -1,9 +1,9 @@
 // Package cost prices downtime: lost revenue, the labor of the responders,
 // the opportunity cost of diverted engineering work and the SLA credits owed.
 //
-// It is pure arithmetic over a Model and measured inputs. Every figure is a
-// line that keeps the inputs of its formula, so a report can show how each
-// amount was reached:
+// It is pure arithmetic over a service's cost model (slo.CostModel, as the
+// specs state it) and measured inputs. Every figure is a line that keeps the
+// inputs of its formula, so a report can show how each amount was reached:
 //
 //	lost revenue = revenue per minute x share x impact x downtime-equivalent minutes x (1 - recovery)
 //	labor        = people x hourly rate x (hours per incident + hours per outage hour x outage hours)

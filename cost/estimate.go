@@ -3,6 +3,8 @@ package cost
 import (
 	"fmt"
 	"time"
+
+	"github.com/nines-sre/nines/slo"
 )
 
 // RevenueLine is the revenue lost to one SLO's bad events, with the inputs of
@@ -17,32 +19,23 @@ type RevenueLine struct {
 	Amount          float64
 }
 
-// LostRevenue prices downtimeMinutes (downtime-equivalent) of the named SLO.
-func (m Model) LostRevenue(slo string, downtimeMinutes float64) RevenueLine {
-	return m.lostRevenue(slo, downtimeMinutes, m.Revenue.ImpactOf(slo))
+// LostRevenue prices downtimeMinutes (downtime-equivalent) of the named SLO
+// under model m.
+func LostRevenue(m slo.CostModel, name string, downtimeMinutes float64) RevenueLine {
+	return lostRevenue(m, name, downtimeMinutes, m.Revenue.ImpactOf(name))
 }
 
-func (m Model) lostRevenue(slo string, downtimeMinutes, impact float64) RevenueLine {
+func lostRevenue(m slo.CostModel, name string, downtimeMinutes, impact float64) RevenueLine {
 	l := RevenueLine{
-		SLO:             slo,
+		SLO:             name,
 		DowntimeMinutes: downtimeMinutes,
-		PerMinute:       m.Revenue.RatePerMinute(),
+		PerMinute:       RatePerMinute(m.Revenue),
 		Share:           m.Revenue.Share,
 		Impact:          impact,
 		Recovery:        m.Revenue.Recovery,
 	}
 	l.Amount = l.PerMinute * l.Share * l.Impact * l.DowntimeMinutes * (1 - l.Recovery)
 	return l
-}
-
-// Responder is the time a role actually spent on an incident, as an
-// incidents file states it. A zero HourlyRate means the model's rate for
-// the role.
-type Responder struct {
-	Role       string
-	People     float64
-	Hours      float64 // each person's hours
-	HourlyRate float64
 }
 
 // LaborLine is the labor of one role on one incident, with the inputs of
@@ -64,13 +57,13 @@ type LaborLine struct {
 // PersonHours is People x Hours.
 func (l LaborLine) PersonHours() float64 { return l.People * l.Hours }
 
-// Labor prices the responders of one incident that lasted outage. Without
+// Labor prices under model m the responders of one incident that lasted outage. Without
 // stated responders every role of the model works its hours per incident
 // plus its hours per outage hour; stated responders replace the model's
 // roles for the incident, at their own rate or, when they give none, the
 // model's rate for the role. A stated role the model does not know needs a
 // rate.
-func (m Model) Labor(outage time.Duration, stated []Responder) ([]LaborLine, error) {
+func Labor(m slo.CostModel, outage time.Duration, stated []slo.Responder) ([]LaborLine, error) {
 	if stated == nil {
 		lines := make([]LaborLine, 0, len(m.Responders))
 		for _, r := range m.Responders {
@@ -115,9 +108,9 @@ type OpportunityLine struct {
 	Amount      float64
 }
 
-// OpportunityCost prices the work one incident diverts: the model's hours
+// OpportunityCost prices under model m the work one incident diverts: the model's hours
 // per incident, or hours when given.
-func (m Model) OpportunityCost(hours *float64) OpportunityLine {
+func OpportunityCost(m slo.CostModel, hours *float64) OpportunityLine {
 	l := OpportunityLine{Hours: m.Opportunity.HoursPerIncident, HourlyValue: m.Opportunity.HourlyValue}
 	if hours != nil {
 		l.Hours, l.Stated = *hours, true
@@ -140,11 +133,11 @@ type CreditLine struct {
 	Amount               float64
 }
 
-// Credit prices the SLA credit of month given its measured availability and
+// Credit prices under model m the SLA credit of month given its measured availability and
 // the fraction share of the month inside the period.
-func (m Model) Credit(month string, availability, share float64) CreditLine {
+func Credit(m slo.CostModel, month string, availability, share float64) CreditLine {
 	l := CreditLine{Month: month, Availability: availability, MonthlyContractValue: m.SLA.MonthlyContractValue, Share: share}
-	if b, ok := m.SLA.Band(availability); ok {
+	if b, ok := Band(m.SLA, availability); ok {
 		l.Below, l.Rate = b.Below, b.Credit
 	}
 	l.Amount = l.MonthlyContractValue * l.Rate * l.Share
@@ -225,12 +218,12 @@ func (b Breakdown) LaborByRole() []RoleTotal {
 	return out
 }
 
-// Incident prices one incident that lasted outage: its revenue lines (one
+// Incident prices under model m one incident that lasted outage: its revenue lines (one
 // per SLO, measured over the incident), the labor of its responders (stated
 // ones replace the model's) and the diverted work (opportunityHours replaces
 // the model's hours per incident when not nil).
-func (m Model) Incident(outage time.Duration, revenue []RevenueLine, stated []Responder, opportunityHours *float64) (Breakdown, error) {
-	labor, err := m.Labor(outage, stated)
+func Incident(m slo.CostModel, outage time.Duration, revenue []RevenueLine, stated []slo.Responder, opportunityHours *float64) (Breakdown, error) {
+	labor, err := Labor(m, outage, stated)
 	if err != nil {
 		return Breakdown{}, err
 	}
@@ -238,7 +231,7 @@ func (m Model) Incident(outage time.Duration, revenue []RevenueLine, stated []Re
 		Currency:    m.Currency,
 		Revenue:     revenue,
 		Labor:       labor,
-		Opportunity: []OpportunityLine{m.OpportunityCost(opportunityHours)},
+		Opportunity: []OpportunityLine{OpportunityCost(m, opportunityHours)},
 	}, nil
 }
 
@@ -246,11 +239,11 @@ func (m Model) Incident(outage time.Duration, revenue []RevenueLine, stated []Re
 // service, as Outage prices it.
 const OutageSLO = "(outage)"
 
-// Outage prices a hypothetical incident: the whole service failing at
+// Outage prices under model m a hypothetical incident: the whole service failing at
 // errorRatio for d, with the model's responders. Its lost revenue has impact
 // 1; it owes no SLA credit by itself (credits depend on the month).
-func (m Model) Outage(d time.Duration, errorRatio float64) Breakdown {
-	b, _ := m.Incident(d, []RevenueLine{m.lostRevenue(OutageSLO, DowntimeMinutes(errorRatio, d), 1)}, nil, nil)
+func Outage(m slo.CostModel, d time.Duration, errorRatio float64) Breakdown {
+	b, _ := Incident(m, d, []RevenueLine{lostRevenue(m, OutageSLO, DowntimeMinutes(errorRatio, d), 1)}, nil, nil)
 	return b
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nines-sre/nines/budget"
 	"github.com/nines-sre/nines/cost"
+	"github.com/nines-sre/nines/slo"
 )
 
 // tolerance is the absolute tolerance of every money and minute comparison:
@@ -23,48 +24,48 @@ func near(t *testing.T, what string, got, want float64) {
 
 // example is the model of the worked examples in docs/cost.md. Its annual
 // revenue is 100 a minute: 52,594,920 / 525,949.2 minutes in a Gregorian year.
-func example() cost.Model {
-	return cost.Model{
+func example() slo.CostModel {
+	return slo.CostModel{
 		Currency: "EUR",
-		Revenue: cost.Revenue{
+		Revenue: slo.Revenue{
 			PerYear:  52_594_920,
 			Share:    0.6,
 			Recovery: 0.25,
 			Impact:   map[string]float64{"latency": 0.2},
 		},
-		Responders: []cost.Role{
+		Responders: []slo.Role{
 			{Name: "support", People: 4, HourlyRate: 45, HoursPerIncident: 1, HoursPerOutageHour: 1},
 			{Name: "engineering", People: 3, HourlyRate: 120, HoursPerIncident: 2, HoursPerOutageHour: 1.5},
 			{Name: "management", People: 1, HourlyRate: 150, HoursPerIncident: 1, HoursPerOutageHour: 0.5},
 			{Name: "pr", People: 1, HourlyRate: 90, HoursPerIncident: 0.5},
 			{Name: "sales", People: 2, HourlyRate: 80, HoursPerIncident: 0.5, HoursPerOutageHour: 0.25},
 		},
-		SLA: cost.SLA{
+		SLA: slo.SLA{
 			MonthlyContractValue: 100_000,
-			Credits: []cost.CreditBand{
+			Credits: []slo.CreditBand{
 				{Below: 0.9999, Credit: 0.10},
 				{Below: 0.99, Credit: 0.25},
 				{Below: 0.95, Credit: 1},
 			},
 		},
-		Opportunity: cost.Opportunity{HoursPerIncident: 16, HourlyValue: 200},
+		Opportunity: slo.Opportunity{HoursPerIncident: 16, HourlyValue: 200},
 	}
 }
 
 func TestRevenuePerMinute(t *testing.T) {
 	tests := []struct {
 		name string
-		r    cost.Revenue
+		r    slo.Revenue
 		want float64
 	}{
-		{"annual revenue is spread over the minutes of a Gregorian year", cost.Revenue{PerYear: 52_594_920}, 100},
-		{"a revenue per minute is taken as given", cost.Revenue{PerMinute: 37.5}, 37.5},
-		{"a revenue per minute wins over an annual one", cost.Revenue{PerMinute: 10, PerYear: 52_594_920}, 10},
-		{"no revenue is zero a minute", cost.Revenue{}, 0},
+		{"annual revenue is spread over the minutes of a Gregorian year", slo.Revenue{PerYear: 52_594_920}, 100},
+		{"a revenue per minute is taken as given", slo.Revenue{PerMinute: 37.5}, 37.5},
+		{"a revenue per minute wins over an annual one", slo.Revenue{PerMinute: 10, PerYear: 52_594_920}, 10},
+		{"no revenue is zero a minute", slo.Revenue{}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			near(t, "RatePerMinute()", tt.r.RatePerMinute(), tt.want)
+			near(t, "RatePerMinute()", cost.RatePerMinute(tt.r), tt.want)
 		})
 	}
 }
@@ -95,7 +96,7 @@ func TestLostRevenue(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			minutes := cost.DowntimeMinutes(tt.ratio, tt.span)
 			near(t, "DowntimeMinutes", minutes, tt.minutes)
-			l := m.LostRevenue(tt.slo, minutes)
+			l := cost.LostRevenue(m, tt.slo, minutes)
 			if l.SLO != tt.slo {
 				t.Errorf("SLO = %q, want %q", l.SLO, tt.slo)
 			}
@@ -112,7 +113,7 @@ func TestLostRevenue(t *testing.T) {
 func TestLaborFromTheModel(t *testing.T) {
 	// A 90-minute incident: each role works hours per incident + hours per
 	// outage hour x 1.5.
-	lines, err := example().Labor(90*time.Minute, nil)
+	lines, err := cost.Labor(example(), 90*time.Minute, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestLaborFromTheModel(t *testing.T) {
 
 func TestLaborStatedInAnIncidentsFile(t *testing.T) {
 	m := example()
-	lines, err := m.Labor(time.Hour, []cost.Responder{
+	lines, err := cost.Labor(m, time.Hour, []slo.Responder{
 		{Role: "engineering", People: 5, Hours: 3},               // the model's rate: 5 x 3 x 120
 		{Role: "legal", People: 1, Hours: 2, HourlyRate: 200},    // its own rate: 1 x 2 x 200
 		{Role: "support", People: 2, Hours: 1.5, HourlyRate: 50}, // its own rate wins: 2 x 1.5 x 50
@@ -176,7 +177,7 @@ func TestLaborStatedInAnIncidentsFile(t *testing.T) {
 		near(t, w.role+" amount", lines[i].Amount, w.amount)
 	}
 
-	_, err = m.Labor(time.Hour, []cost.Responder{{Role: "legal", People: 1, Hours: 2}})
+	_, err = cost.Labor(m, time.Hour, []slo.Responder{{Role: "legal", People: 1, Hours: 2}})
 	const msg = `role "legal" has no hourly rate: the cost model does not define it, so give its rate`
 	if err == nil || err.Error() != msg {
 		t.Errorf("a role without a rate: error %v, want %q", err, msg)
@@ -185,7 +186,7 @@ func TestLaborStatedInAnIncidentsFile(t *testing.T) {
 
 func TestOpportunityCost(t *testing.T) {
 	m := example()
-	l := m.OpportunityCost(nil)
+	l := cost.OpportunityCost(m, nil)
 	near(t, "hours", l.Hours, 16)
 	near(t, "hourly value", l.HourlyValue, 200)
 	near(t, "amount", l.Amount, 3200) // 16 x 200
@@ -193,7 +194,7 @@ func TestOpportunityCost(t *testing.T) {
 		t.Error("the model's hours are not stated")
 	}
 	h := 40.0
-	l = m.OpportunityCost(&h)
+	l = cost.OpportunityCost(m, &h)
 	near(t, "stated amount", l.Amount, 8000) // 40 x 200
 	if !l.Stated {
 		t.Error("hours given are stated")
@@ -218,7 +219,7 @@ func TestSLACredit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := m.Credit("2026-08", tt.availability, tt.share)
+			l := cost.Credit(m, "2026-08", tt.availability, tt.share)
 			if l.Month != "2026-08" {
 				t.Errorf("month = %q", l.Month)
 			}
@@ -234,8 +235,8 @@ func TestSLACredit(t *testing.T) {
 
 func TestIncidentBreakdown(t *testing.T) {
 	m := example()
-	rev := []cost.RevenueLine{m.LostRevenue("availability", 60), m.LostRevenue("latency", 30)}
-	b, err := m.Incident(90*time.Minute, rev, nil, nil)
+	rev := []cost.RevenueLine{cost.LostRevenue(m, "availability", 60), cost.LostRevenue(m, "latency", 30)}
+	b, err := cost.Incident(m, 90*time.Minute, rev, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,8 +258,8 @@ func TestIncidentBreakdown(t *testing.T) {
 
 func TestMergeSumsLaborByRole(t *testing.T) {
 	m := example()
-	a, _ := m.Incident(90*time.Minute, nil, nil, nil)
-	b, _ := m.Incident(30*time.Minute, nil, []cost.Responder{{Role: "engineering", People: 2, Hours: 1}}, nil)
+	a, _ := cost.Incident(m, 90*time.Minute, nil, nil, nil)
+	b, _ := cost.Incident(m, 30*time.Minute, nil, []slo.Responder{{Role: "engineering", People: 2, Hours: 1}}, nil)
 	var sum cost.Breakdown
 	sum.Merge(a)
 	sum.Merge(b)
@@ -273,7 +274,7 @@ func TestOutage(t *testing.T) {
 	// 45 minutes of a full outage: 100 x 0.6 x 45 x 0.75 = 2,025 of revenue;
 	// labor at 0.75 outage hours: 315 + 1,125 + 206.25 + 45 + 110 = 1,801.25;
 	// opportunity 3,200.
-	b := example().Outage(45*time.Minute, 1)
+	b := cost.Outage(example(), 45*time.Minute, 1)
 	if len(b.Revenue) != 1 || b.Revenue[0].SLO != cost.OutageSLO {
 		t.Fatalf("revenue lines = %+v", b.Revenue)
 	}
@@ -284,17 +285,17 @@ func TestOutage(t *testing.T) {
 	near(t, "opportunity", b.OpportunityCost(), 3200)
 	near(t, "total", b.Total(), 7026.25)
 
-	half := example().Outage(45*time.Minute, 0.5)
+	half := cost.Outage(example(), 45*time.Minute, 0.5)
 	near(t, "a half outage loses half the revenue", half.LostRevenue(), 1012.5)
 	near(t, "and costs the same labor", half.LaborCost(), 1801.25)
 }
 
 func TestBudgetLeftValue(t *testing.T) {
 	m := example()
-	near(t, "45 minutes left", m.BudgetLeftValue(45), 7026.25)
-	near(t, "nothing left", m.BudgetLeftValue(0), 0)
-	near(t, "overspent", m.BudgetLeftValue(-10), 0)
-	near(t, "NaN", m.BudgetLeftValue(math.NaN()), 0)
+	near(t, "45 minutes left", cost.BudgetLeftValue(m, 45), 7026.25)
+	near(t, "nothing left", cost.BudgetLeftValue(m, 0), 0)
+	near(t, "overspent", cost.BudgetLeftValue(m, -10), 0)
+	near(t, "NaN", cost.BudgetLeftValue(m, math.NaN()), 0)
 }
 
 func TestOutageBudget(t *testing.T) {
@@ -325,18 +326,18 @@ func TestMonthAfterOutage(t *testing.T) {
 }
 
 func TestBandPicksTheLargestCreditBelow(t *testing.T) {
-	sla := cost.SLA{Credits: []cost.CreditBand{{Below: 0.95, Credit: 1}, {Below: 0.9999, Credit: 0.1}, {Below: 0.99, Credit: 0.25}}}
-	b, ok := sla.Band(0.97)
+	sla := slo.SLA{Credits: []slo.CreditBand{{Below: 0.95, Credit: 1}, {Below: 0.9999, Credit: 0.1}, {Below: 0.99, Credit: 0.25}}}
+	b, ok := cost.Band(sla, 0.97)
 	if !ok || b.Credit != 0.25 {
 		t.Errorf("Band(97%%) = %+v, %v; want the 25%% band whatever the order", b, ok)
 	}
-	if _, ok := (cost.SLA{}).Band(0.5); ok {
+	if _, ok := cost.Band(slo.SLA{}, 0.5); ok {
 		t.Error("an SLA without bands owes nothing")
 	}
 }
 
 func TestZeroModelIsNotConfigured(t *testing.T) {
-	if (cost.Model{}).Configured() {
+	if (slo.CostModel{}).Configured() {
 		t.Error("the zero model prices nothing")
 	}
 	if !example().Configured() {

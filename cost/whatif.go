@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/slo"
 )
 
 // BudgetEffect is what a hypothetical outage does to one SLO's error budget.
@@ -37,14 +38,14 @@ func OutageBudget(st budget.Status, d time.Duration, errorRatio float64) BudgetE
 	return e
 }
 
-// BudgetLeftValue is the budget left in money: what a full outage (error
+// BudgetLeftValue is the budget left in money under model m: what a full outage (error
 // ratio 1) as long as leftMinutes would cost, as Outage prices it. Nothing
 // left (leftMinutes <= 0, or NaN) is worth 0.
-func (m Model) BudgetLeftValue(leftMinutes float64) float64 {
+func BudgetLeftValue(m slo.CostModel, leftMinutes float64) float64 {
 	if !(leftMinutes > 0) || math.IsInf(leftMinutes, 0) {
 		return 0
 	}
-	return m.Outage(time.Duration(leftMinutes*float64(time.Minute)), 1).Total()
+	return Outage(m, time.Duration(leftMinutes*float64(time.Minute)), 1).Total()
 }
 
 // MonthAfterOutage is a month's availability once an outage of d at

@@ -2,15 +2,13 @@ package report
 
 import (
 	"fmt"
-	"iter"
 	"strings"
 	"time"
-
-	"github.com/nines-sre/nines/cost"
 )
 
 // DailyRow is one SLO on one day, from the detection steps: the steps that
-// start in the day. Lost revenue prices the day's downtime-equivalent
+// start in the day. The pricing use case computes the rows; the Daily sheet
+// streams them. Lost revenue prices the day's downtime-equivalent
 // minutes; IncidentCost is the labor and opportunity of the incidents that
 // started that day and peaked on this SLO.
 type DailyRow struct {
@@ -30,71 +28,6 @@ type DailyRow struct {
 
 // Availability is 1 - ErrorRatio.
 func (d DailyRow) Availability() float64 { return 1 - d.ErrorRatio }
-
-// DailyCount is the number of rows Daily yields.
-func (r *CostReport) DailyCount() int {
-	n := 0
-	for _, s := range r.scans {
-		for _, sl := range s.SLOs {
-			n += len(sl.Days)
-		}
-	}
-	return n
-}
-
-// Daily yields a row per SLO and day, SLO by SLO in the report's order.
-func (r *CostReport) Daily() iter.Seq[DailyRow] {
-	type key struct {
-		service, slo string
-		day          time.Time
-	}
-	incidents := map[key][2]float64{} // count, cost
-	dayOf := func(t time.Time) time.Time {
-		l := t.In(r.location)
-		return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, r.location)
-	}
-	for _, inc := range r.Incidents {
-		k := key{inc.Service, inc.PeakSLO, dayOf(inc.Start)}
-		v := incidents[k]
-		v[0]++
-		if inc.Cost != nil {
-			v[1] += inc.Cost.Labor + inc.Cost.Opportunity
-		}
-		incidents[k] = v
-	}
-	tiers := map[string]string{}
-	for _, s := range r.Services {
-		tiers[s.Service] = s.Tier
-	}
-	return func(yield func(DailyRow) bool) {
-		for _, s := range r.scans {
-			m := r.models[s.Service]
-			for _, sl := range s.SLOs {
-				for _, d := range sl.Days {
-					row := DailyRow{
-						Date: dayOf(d.Start), Service: s.Service, SLO: sl.SLO.Name, Tier: tiers[s.Service],
-						Currency: m.Currency, Priced: m.Configured(),
-					}
-					if d.Steps > 0 {
-						row.Coverage = float64(d.StepsWithData) / float64(d.Steps)
-					}
-					if ratio, ok := d.ErrorRatio(); ok {
-						row.HasData, row.ErrorRatio = true, ratio
-						row.DowntimeMinutes = cost.DowntimeMinutes(ratio, time.Duration(d.Steps)*s.Step)
-						if row.Priced {
-							row.LostRevenue = m.LostRevenue(sl.SLO.Name, row.DowntimeMinutes).Amount
-						}
-					}
-					v := incidents[key{s.Service, sl.SLO.Name, row.Date}]
-					row.Incidents, row.IncidentCost = int(v[0]), v[1]
-					if !yield(row) {
-						return
-					}
-				}
-			}
-		}
-	}
-}
 
 // money is Money for a breakdown that may be absent.
 func money(b *Breakdown, f func(*Breakdown) float64) string {
@@ -260,14 +193,14 @@ func BreakdownRows(b *Breakdown, incidents int) [][]string {
 		rows = append(rows, []string{"lost revenue", l.SLO, fmt.Sprintf("%s/min x %s share x %s impact x %s min x (1 - %s recovery)",
 			m(l.PerMinute), Percent(l.Share, 0), Percent(l.Impact, 0), plainNumber(roundTo3(l.DowntimeMinutes)), Percent(l.Recovery, 0)), m(l.Amount)})
 	}
-	lines := b.breakdown.Labor
+	lines := b.LaborLines
 	if incidents <= 1 && len(lines) > 0 {
 		for _, l := range lines {
 			people := "people"
 			if l.People == 1 {
 				people = "person"
 			}
-			f := fmt.Sprintf("%s %s x %s h x %s/h", plainNumber(l.People), people, plainNumber(roundTo3(l.Hours)), m(l.HourlyRate))
+			f := fmt.Sprintf("%s %s x %s h x %s/h", plainNumber(l.People), people, plainNumber(roundTo3(l.HoursEach)), m(l.HourlyRate))
 			switch {
 			case l.Stated:
 				f += " (incidents file)"

@@ -2,33 +2,12 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/nines-sre/nines/budget"
-	"github.com/nines-sre/nines/cost"
-	"github.com/nines-sre/nines/gate"
-	"github.com/nines-sre/nines/slo"
 )
 
-// WhatIfInput is a hypothetical outage of a service now.
-type WhatIfInput struct {
-	Service slo.Service
-	// Evals are the service's SLOs evaluated now over their own windows.
-	Evals []slo.Evaluation
-	// Month is the current calendar month and MonthEvals the SLA SLO
-	// evaluated over it to date; empty without an SLA.
-	Month      slo.Period
-	MonthEvals []slo.Evaluation
-	Duration   time.Duration
-	ErrorRatio float64
-	// Hit names the SLOs the outage hits; empty means every SLO of the
-	// service.
-	Hit    []string
-	At     time.Time
-	Source string
-}
+// effectAllow is the effect of a gate reason that lets the change through.
+const effectAllow = "allow"
 
 // WhatIfReport is the stable JSON of `nines cost --what-if -o json`: what an
 // outage of the service now would cost, do to each SLO's error budget and
@@ -49,9 +28,10 @@ type WhatIfReport struct {
 	Gate WhatIfGate  `json:"gate"`
 	Note string      `json:"note"`
 	Warn []string    `json:"warnings,omitempty"`
-	m    cost.Model  // for the renderers
-	evs  []slo.Evaluation
 }
+
+// Grids are the what-if's tables: see WhatIfGrids.
+func (r *WhatIfReport) Grids(GridOptions) []Grid { return WhatIfGrids(r) }
 
 // WhatIfSLO is one SLO's error budget before and after the outage.
 type WhatIfSLO struct {
@@ -102,126 +82,6 @@ type WhatIfReason struct {
 	Message string `json:"message"`
 }
 
-// budgetInput rebuilds the budget input of an evaluation, as slo.Evaluate
-// computed its status.
-func budgetInput(e slo.Evaluation) budget.Input {
-	ratio := func(m slo.Measurement) budget.Ratio {
-		return budget.Ratio{ErrorRatio: m.ErrorRatio, Bad: m.Bad, Total: m.Total, Events: m.Events}
-	}
-	in := budget.Input{Objective: e.SLO.Objective, Window: e.Length, Elapsed: e.Elapsed, SLI: ratio(e.SLI), Alerts: e.SLO.Alerts, Burn: map[time.Duration]budget.Ratio{}}
-	for _, b := range e.Burn {
-		if b.State == slo.DataOK {
-			in.Burn[b.Window] = ratio(b)
-		}
-	}
-	return in
-}
-
-// withOutage is e as it would be right after an outage of d at errorRatio.
-func withOutage(e slo.Evaluation, d time.Duration, errorRatio float64) slo.Evaluation {
-	if e.Err != nil || e.SLI.State != slo.DataOK {
-		return e
-	}
-	in := cost.WithOutage(budgetInput(e), d, errorRatio)
-	e.Status = budget.Compute(in)
-	e.SLI.ErrorRatio, e.SLI.Bad = in.SLI.ErrorRatio, in.SLI.Bad
-	e.SLI.Good = e.SLI.Total - e.SLI.Bad
-	burn := make([]slo.Measurement, len(e.Burn))
-	for i, b := range e.Burn {
-		if r, ok := in.Burn[b.Window]; ok {
-			b.ErrorRatio, b.Bad = r.ErrorRatio, r.Bad
-			b.Good = b.Total - b.Bad
-		}
-		burn[i] = b
-	}
-	e.Burn = burn
-	return e
-}
-
-// NewWhatIfReport prices the outage and applies it to the budgets, the SLA
-// and the gate.
-func NewWhatIfReport(in WhatIfInput) *WhatIfReport {
-	svc := in.Service
-	m := svc.Cost
-	r := &WhatIfReport{
-		At: in.At.UTC(), Source: in.Source, Service: svc.Name, Tier: svc.Tier,
-		Outage: Duration(in.Duration), OutageSeconds: in.Duration.Seconds(), ErrorRatio: in.ErrorRatio,
-		SLOs: []WhatIfSLO{},
-		Note: "The outage is taken to have just ended: each alert window of an SLO it hits ends with it, and the SLO window gains its bad minutes at the usual traffic.",
-	}
-	if m.Configured() {
-		r.Cost = newBreakdown(m.Outage(in.Duration, in.ErrorRatio), m)
-	}
-	after := make([]slo.Evaluation, len(in.Evals))
-	for i, e := range in.Evals {
-		hit := len(in.Hit) == 0 || slices.Contains(in.Hit, e.SLO.Name)
-		d := in.Duration
-		if !hit {
-			d = 0
-		}
-		after[i] = withOutage(e, d, in.ErrorRatio)
-		w := WhatIfSLO{SLO: e.SLO.Name, Objective: e.SLO.Objective, Window: e.SLO.Window.String(), DataState: string(e.SLI.State),
-			Hit: hit, OutageMinutes: cost.DowntimeMinutes(in.ErrorRatio, d), FiringAfter: []string{}}
-		r.Warn = append(r.Warn, e.Warnings...)
-		switch {
-		case e.Err != nil:
-			w.DataState = ConditionError
-			r.Warn = append(r.Warn, e.Err.Error())
-		case e.SLI.State == slo.DataOK:
-			eff := cost.OutageBudget(e.Status, d, in.ErrorRatio)
-			w.BudgetMinutes, w.BudgetLeftBefore = num(eff.BudgetMinutes), num(eff.LeftBefore)
-			w.BudgetLeftAfter, w.BudgetLeftMinutesAfter = num(after[i].Status.BudgetLeft), num(after[i].Status.BudgetLeftMinutes)
-			if m.Configured() {
-				w.BudgetLeftCostBefore = num(m.BudgetLeftValue(e.Status.BudgetLeftMinutes))
-				w.BudgetLeftCostAfter = num(m.BudgetLeftValue(after[i].Status.BudgetLeftMinutes))
-			}
-			for _, a := range after[i].Status.Firing() {
-				w.FiringAfter = append(w.FiringAfter, gate.AlertName(a))
-			}
-		}
-		r.SLOs = append(r.SLOs, w)
-	}
-	if m.Configured() && m.SLA.MonthlyContractValue > 0 && len(m.SLA.Credits) > 0 {
-		name := slaSLO(svc)
-		for _, e := range in.MonthEvals {
-			if e.SLO.Name != name || e.Err != nil || e.SLI.State != slo.DataOK || (len(in.Hit) > 0 && !slices.Contains(in.Hit, name)) {
-				continue
-			}
-			before := e.Status.Availability
-			afterA := cost.MonthAfterOutage(before, e.Elapsed, in.Duration, in.ErrorRatio)
-			cb, ca := m.Credit(in.Month.Name, before, 1), m.Credit(in.Month.Name, afterA, 1)
-			r.SLA = &WhatIfSLA{SLO: name, Month: in.Month.Name, AvailabilityBefore: before, AvailabilityAfter: afterA,
-				CreditBefore: cb.Amount, CreditAfter: ca.Amount, ExtraCredit: ca.Amount - cb.Amount}
-			if ca.Rate > 0 {
-				b := ca.Below
-				r.SLA.BandAfter = &b
-			}
-		}
-	}
-	decide := func(evals []slo.Evaluation) gate.Decision {
-		return gate.Decide(gate.Input{Service: svc, SLOs: svc.SLOs, Evaluations: evals, ChangeType: slo.ChangeNormal, At: in.At, Source: in.Source})
-	}
-	before, afterD := decide(in.Evals), decide(after)
-	r.Gate = WhatIfGate{Before: string(before.Verdict), After: string(afterD.Verdict), ReasonsAfter: []WhatIfReason{}}
-	for _, reason := range afterD.Reasons {
-		r.Gate.ReasonsAfter = append(r.Gate.ReasonsAfter, WhatIfReason{SLO: reason.SLO, Rule: string(reason.Rule), Effect: string(reason.Effect), Message: reason.Message})
-	}
-	r.Warn = dedupeStrings(r.Warn)
-	return r
-}
-
-func dedupeStrings(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // WhatIfGrids are the tables of a what-if: the outage's cost, the budgets,
 // the SLA credit and the gate.
 func WhatIfGrids(r *WhatIfReport) []Grid {
@@ -268,7 +128,7 @@ func WhatIfGrids(r *WhatIfReport) []Grid {
 	gg := Grid{Title: "Deploy gate (a normal change)", Header: []string{"NOW", "AFTER", "REASONS AFTER"}}
 	var reasons []string
 	for _, x := range r.Gate.ReasonsAfter {
-		if x.Effect != string(gate.Allow) {
+		if x.Effect != effectAllow {
 			reasons = append(reasons, x.SLO+": "+x.Message)
 		}
 	}

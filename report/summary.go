@@ -3,13 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/nines-sre/nines/budget"
-	"github.com/nines-sre/nines/slo"
 )
 
 // Summary is the stable JSON of `nines summary -o json`: the leadership
@@ -133,226 +129,6 @@ type MissedSLO struct {
 // TopCostDrivers is how many services the summary names as cost drivers.
 const TopCostDrivers = 5
 
-// NewSummary compares the period's report with the previous period's (nil
-// when there is none).
-func NewSummary(cat *slo.Catalog, cur, prev *CostReport) *Summary {
-	s := &Summary{
-		At: cur.At, Source: cur.Source, Period: cur.Period,
-		Tiers: TierSummaries(cat, cur), Services: []ServiceSummary{}, TopCostDrivers: []CostDriver{}, Missed: []MissedSLO{},
-		Totals: cur.Totals, PreviousTotals: []CurrencyTotal{},
-	}
-	if prev != nil {
-		s.PreviousPeriod, s.PreviousTotals = prev.Period, prev.Totals
-		prevTiers := map[string]TierSummary{}
-		for _, t := range TierSummaries(cat, prev) {
-			prevTiers[t.Tier] = t
-		}
-		for i := range s.Tiers {
-			t := &s.Tiers[i]
-			p, ok := prevTiers[t.Tier]
-			if !ok {
-				continue
-			}
-			t.Previous = &TierTrend{Availability: p.Availability, Incidents: num(float64(p.Incidents)), MTTRSeconds: p.MTTRSeconds, Cost: p.Cost}
-			t.Change = &TierTrend{
-				Availability: diff(t.Availability, p.Availability),
-				Incidents:    num(float64(t.Incidents - p.Incidents)),
-				MTTRSeconds:  diff(t.MTTRSeconds, p.MTTRSeconds),
-				Cost:         map[string]float64{},
-			}
-			for c, v := range t.Cost {
-				if pv, ok := p.Cost[c]; ok {
-					t.Change.Cost[c] = v - pv
-				}
-			}
-		}
-	}
-	for _, svc := range cur.Services {
-		ss := ServiceSummary{Service: svc.Service, Tier: svc.Tier, Owner: svc.Owner, Currency: svc.Currency, SLOs: []SLOSummary{},
-			Incidents: svc.Incidents, MTTRSeconds: svc.MTTRSeconds, MTBFSeconds: svc.MTBFSeconds}
-		if svc.Cost != nil {
-			ss.Cost = num(svc.Cost.Total)
-		}
-		var ps *ServiceCost
-		if prev != nil {
-			if p, ok := prev.Service(svc.Service); ok {
-				ps = &p
-				n := p.Incidents
-				ss.PreviousIncidents = &n
-				if p.Cost != nil && p.Currency == svc.Currency {
-					ss.PreviousCost = num(p.Cost.Total)
-					ss.CostChange = diff(ss.Cost, ss.PreviousCost)
-				}
-			}
-		}
-		for _, o := range svc.SLOs {
-			so := SLOSummary{SLO: o.SLO, Objective: o.Objective, DataState: o.DataState, Achieved: o.Availability, Nines: o.Nines, BudgetUsed: o.BudgetUsed, Met: o.Met}
-			if ps != nil {
-				for _, po := range ps.SLOs {
-					if po.SLO == o.SLO {
-						so.Previous = po.Availability
-						so.Change = diff(o.Availability, po.Availability)
-					}
-				}
-			}
-			ss.SLOs = append(ss.SLOs, so)
-			if o.Met != nil && !*o.Met {
-				s.Missed = append(s.Missed, MissedSLO{Service: svc.Service, SLO: o.SLO, Tier: svc.Tier, Owner: svc.Owner,
-					Objective: o.Objective, Achieved: *o.Availability, BudgetUsed: o.BudgetUsed})
-			}
-		}
-		s.Services = append(s.Services, ss)
-	}
-	s.TopCostDrivers = costDrivers(cur)
-	s.Headline = headline(s, cur, prev)
-	return s
-}
-
-// diff is a - b, or nil when either is missing.
-func diff(a, b *float64) *float64 {
-	if a == nil || b == nil {
-		return nil
-	}
-	return num(*a - *b)
-}
-
-// TierSummaries aggregates a report per tier, in the catalog's tier order
-// (by name), for the tiers with selected services.
-func TierSummaries(cat *slo.Catalog, r *CostReport) []TierSummary {
-	var names []string
-	for n := range cat.Tiers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	spans := map[string][][2]time.Time{}
-	for _, i := range r.Incidents {
-		spans[i.Tier] = append(spans[i.Tier], [2]time.Time{i.Start, i.End})
-	}
-	var out []TierSummary
-	for _, name := range names {
-		t := TierSummary{Tier: name, Objective: cat.Tiers[name].Objective, Cost: map[string]float64{}}
-		var sumAvail float64
-		var withData int
-		var incidentSeconds float64
-		for _, svc := range r.Services {
-			if svc.Tier != name {
-				continue
-			}
-			for _, o := range svc.SLOs {
-				t.SLOs++
-				switch {
-				case o.Met == nil:
-					t.NoData++
-				case *o.Met:
-					t.Met++
-				default:
-					t.Missed++
-				}
-				if o.Availability != nil {
-					sumAvail += *o.Availability
-					withData++
-				}
-				if o.BudgetUsed != nil && (t.WorstBudgetUsed == nil || *o.BudgetUsed > *t.WorstBudgetUsed) {
-					t.WorstBudgetUsed = num(*o.BudgetUsed)
-				}
-				if o.DowntimeMinutes != nil {
-					t.DowntimeMinutes += *o.DowntimeMinutes
-				}
-			}
-			t.Incidents += svc.Incidents
-			incidentSeconds += svc.IncidentSeconds
-			if svc.Cost != nil {
-				t.Cost[svc.Currency] += svc.Cost.Total
-			}
-		}
-		if t.SLOs == 0 {
-			continue
-		}
-		if withData > 0 {
-			a := sumAvail / float64(withData)
-			t.Availability, t.Nines = num(a), num(budget.Nines(a))
-		}
-		if t.Incidents > 0 {
-			mttr := incidentSeconds / float64(t.Incidents)
-			mtbf := math.Max(0, r.Period.Minutes*60-unionSeconds(spans[name])) / float64(t.Incidents)
-			t.MTTRSeconds, t.MTBFSeconds = &mttr, &mtbf
-		}
-		out = append(out, t)
-	}
-	return out
-}
-
-// unionSeconds is the length of the union of spans.
-func unionSeconds(spans [][2]time.Time) float64 {
-	sort.Slice(spans, func(i, j int) bool { return spans[i][0].Before(spans[j][0]) })
-	var total time.Duration
-	var cur [2]time.Time
-	for i, s := range spans {
-		if i == 0 || s[0].After(cur[1]) {
-			if i > 0 {
-				total += cur[1].Sub(cur[0])
-			}
-			cur = s
-			continue
-		}
-		if s[1].After(cur[1]) {
-			cur[1] = s[1]
-		}
-	}
-	if len(spans) > 0 {
-		total += cur[1].Sub(cur[0])
-	}
-	return total.Seconds()
-}
-
-// costDrivers ranks the services by cost, within each currency's total.
-func costDrivers(r *CostReport) []CostDriver {
-	totals := map[string]float64{}
-	for _, t := range r.Totals {
-		totals[t.Currency] = t.Total
-	}
-	var out []CostDriver
-	for _, s := range r.Services {
-		if s.Cost == nil || s.Cost.Total <= 0 {
-			continue
-		}
-		d := CostDriver{Service: s.Service, Tier: s.Tier, Currency: s.Currency, Cost: s.Cost.Total}
-		if t := totals[s.Currency]; t > 0 {
-			d.Share = s.Cost.Total / t
-		}
-		for _, c := range []struct {
-			name string
-			v    float64
-		}{{"lost_revenue", s.Cost.LostRevenue}, {"labor", s.Cost.Labor}, {"opportunity", s.Cost.Opportunity}, {"sla_credits", s.Cost.SLACredits}} {
-			if c.v > d.ComponentCost {
-				d.Component, d.ComponentCost = c.name, c.v
-			}
-		}
-		for _, i := range r.Incidents {
-			if i.Service == s.Service && i.Cost != nil && i.Cost.Total > d.LargestIncidentCost {
-				d.LargestIncident, d.LargestIncidentCost = i.ID, i.Cost.Total
-			}
-		}
-		out = append(out, d)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Share != out[j].Share {
-			return out[i].Share > out[j].Share
-		}
-		return out[i].Service < out[j].Service
-	})
-	if len(out) > TopCostDrivers {
-		out = out[:TopCostDrivers]
-	}
-	for i := range out {
-		out[i].Rank = i + 1
-	}
-	if out == nil {
-		out = []CostDriver{}
-	}
-	return out
-}
-
 // componentNames are the cost components as people read them.
 var componentNames = map[string]string{"lost_revenue": "lost revenue", "labor": "labor", "opportunity": "opportunity", "sla_credits": "SLA credits"}
 
@@ -405,66 +181,6 @@ func signedCount(v *float64) string {
 		return fmt.Sprintf("+%d", int(*v))
 	}
 	return fmt.Sprintf("%d", int(*v))
-}
-
-// headline is the one-pager's opening: SLOs met, incidents, MTTR and cost,
-// each against the previous period.
-func headline(s *Summary, cur, prev *CostReport) []string {
-	slos, met := 0, 0
-	for _, t := range s.Tiers {
-		slos += t.SLOs
-		met += t.Met
-	}
-	var lines []string
-	lines = append(lines, fmt.Sprintf("%d of %d SLOs met their objectives in %s.", met, slos, cur.Period.Name))
-	n, secs := 0, 0.0
-	for _, i := range cur.Incidents {
-		n++
-		secs += i.DurationSeconds
-	}
-	inc := fmt.Sprintf("%d incidents", n)
-	if n == 1 {
-		inc = "1 incident"
-	}
-	if n > 0 {
-		inc += fmt.Sprintf(", restored in %s on average", Duration(time.Duration(secs/float64(n)*float64(time.Second))))
-	}
-	if prev != nil {
-		inc += fmt.Sprintf(" (%s: %d)", prev.Period.Name, len(prev.Incidents))
-	}
-	lines = append(lines, inc+".")
-	for _, t := range cur.Totals {
-		l := fmt.Sprintf("Downtime cost %s: %s lost revenue, %s labor, %s opportunity, %s SLA credits",
-			Money(t.Total, t.Currency), Money(t.LostRevenue, t.Currency), Money(t.Labor, t.Currency), Money(t.Opportunity, t.Currency), Money(t.SLACredits, t.Currency))
-		if prev != nil {
-			for _, p := range prev.Totals {
-				if p.Currency == t.Currency {
-					l += fmt.Sprintf(" (%s: %s", prev.Period.Name, Money(p.Total, p.Currency))
-					if p.Total > 0 {
-						l += fmt.Sprintf(", %s", signedPercent((t.Total-p.Total)/p.Total))
-					}
-					l += ")"
-				}
-			}
-		}
-		lines = append(lines, l+".")
-	}
-	if len(s.Missed) > 0 {
-		var names []string
-		for _, m := range s.Missed {
-			names = append(names, m.Service+"/"+m.SLO)
-		}
-		lines = append(lines, "Missed: "+strings.Join(names, ", ")+".")
-	}
-	return lines
-}
-
-func signedPercent(r float64) string {
-	s := Percent(r, 0)
-	if r > 0 {
-		return "+" + s
-	}
-	return s
 }
 
 // SummaryGrids are the one-pager's tables: tiers, services, top cost
@@ -557,6 +273,19 @@ func nines(v *float64) string {
 		return "-"
 	}
 	return Nines(*v)
+}
+
+// Grids are the one-pager's tables: see SummaryGrids.
+func (s *Summary) Grids(GridOptions) []Grid { return SummaryGrids(s) }
+
+// Render writes the one-pager in table, markdown and csv (see WriteSummary)
+// and leaves JSON and the rest to Export.
+func (s *Summary) Render(w io.Writer, f Format) (bool, error) {
+	switch f {
+	case Table, Markdown, CSV:
+		return true, WriteSummary(w, f, s)
+	}
+	return false, nil
 }
 
 // WriteSummary renders the one-pager: a title and the headline, then the

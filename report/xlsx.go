@@ -24,12 +24,48 @@ const (
 // Sheets lists the workbook's sheets in order.
 var Sheets = []string{SheetSummary, SheetServices, SheetIncidents, SheetCost, SheetDaily, SheetAssumptions}
 
-// XLSXOptions tunes WriteXLSX.
+// XLSXOptions tunes PeriodReport.WriteXLSX.
 type XLSXOptions struct {
 	// DailyWithoutStream writes the Daily sheet row by row with the normal
 	// API instead of excelize's StreamWriter: slower and larger in memory.
 	// It exists to measure the difference (bench/report).
 	DailyWithoutStream bool
+}
+
+// PeriodReport is the result of `nines report`: a priced period and what
+// its workbook adds, the tiers aggregated and each service's cost model as
+// an input. It writes as an Excel workbook (WriteXLSX) or as the same
+// tables in text (Grids).
+type PeriodReport struct {
+	Cost *CostReport
+	// Tiers aggregate Cost per tier, for the Summary sheet.
+	Tiers []TierSummary
+	// Models are the cost models of Cost's services, in its order, for the
+	// Assumptions sheet.
+	Models []ServiceModel
+	// Options tune the workbook.
+	Options XLSXOptions
+}
+
+// ServiceModel is a service's cost model as the Assumptions sheet lists it,
+// with the figures derived from it.
+type ServiceModel struct {
+	Service string
+	Tier    string
+	Model   slo.CostModel
+	// RatePerMinute is the revenue per minute the model prices with.
+	RatePerMinute float64
+	// SLASLO is the SLO the model's SLA measures; empty without SLA credits.
+	SLASLO string
+}
+
+// Describe says what a written report holds: "6 sheets, 2026-Q3" for a
+// workbook, "11 tables, 2026-Q3" for text.
+func (p *PeriodReport) Describe(f Format) string {
+	if f == XLSX {
+		return fmt.Sprintf("%d sheets, %s", len(Sheets), p.Cost.Period.Name)
+	}
+	return fmt.Sprintf("%d tables, %s", len(p.Grids(GridOptions{})), p.Cost.Period.Name)
 }
 
 // WriteXLSX writes the report as an Excel workbook: Summary (per tier, with
@@ -38,11 +74,11 @@ type XLSXOptions struct {
 // formula, and a chart), Daily (per SLO and day, streamed) and Assumptions
 // (every input). Amounts carry their currency's number format, ratios a
 // percent format; header rows are frozen and filtered.
-func WriteXLSX(w io.Writer, cat *slo.Catalog, r *CostReport, opts XLSXOptions) error {
+func (p *PeriodReport) WriteXLSX(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	x := &xlsxWriter{f: f, loc: timeZone(r.Period.TimeZone), styles: map[styleKey]int{}}
-	if err := x.write(cat, r, opts); err != nil {
+	x := &xlsxWriter{f: f, loc: timeZone(p.Cost.Period.TimeZone), styles: map[styleKey]int{}}
+	if err := x.write(p); err != nil {
 		return fmt.Errorf("could not build the workbook: %w", err)
 	}
 	if err := f.Write(w); err != nil {
@@ -268,8 +304,8 @@ func (x *xlsxWriter) freezeAndFilter(sheet string, p placed) error {
 	return x.f.AutoFilter(sheet, cellName(1, p.header)+":"+cellName(p.cols, last), nil)
 }
 
-func (x *xlsxWriter) write(cat *slo.Catalog, r *CostReport, opts XLSXOptions) error {
-	f := x.f
+func (x *xlsxWriter) write(p *PeriodReport) error {
+	f, r, opts := x.f, p.Cost, p.Options
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
@@ -286,7 +322,7 @@ func (x *xlsxWriter) write(cat *slo.Catalog, r *CostReport, opts XLSXOptions) er
 	}); err != nil {
 		return err
 	}
-	t := newReportTables(cat, r)
+	t := newReportTables(p)
 	steps := []func() error{
 		func() error { return x.writeSummary(t.summary, r) },
 		func() error { return x.writeServices(t.services) },

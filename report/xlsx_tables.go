@@ -166,19 +166,20 @@ func costCols(money ...string) []column {
 }
 
 // newReportTables builds every table of a report.
-func newReportTables(cat *slo.Catalog, r *CostReport) reportTables {
+func newReportTables(p *PeriodReport) reportTables {
 	var t reportTables
-	t.summary = summaryTable(cat, r)
+	r := p.Cost
+	t.summary = summaryTable(p.Tiers, r)
 	t.services = servicesTable(r)
 	t.incidents = incidentsTable(r)
 	t.components, t.roles, t.lines = costTables(r)
 	t.daily = dailyTable(r)
-	t.assumptions, t.models, t.responders, t.credits = assumptionTables(cat, r)
+	t.assumptions, t.models, t.responders, t.credits = assumptionTables(p.Models, r)
 	return t
 }
 
 // summaryTable is a row per tier, then a total row per currency.
-func summaryTable(cat *slo.Catalog, r *CostReport) table {
+func summaryTable(tiers []TierSummary, r *CostReport) table {
 	curs := r.Currencies()
 	cols := []column{
 		{"Tier", kText, 14}, {"Objective", kPct3, 11}, {"SLOs", kInt, 7}, {"Met", kInt, 7}, {"Missed", kInt, 8}, {"No data", kInt, 9},
@@ -189,7 +190,7 @@ func summaryTable(cat *slo.Catalog, r *CostReport) table {
 		cols = append(cols, column{"Cost " + c, kMoney, 16})
 	}
 	var rows [][]cell
-	for _, ts := range TierSummaries(cat, r) {
+	for _, ts := range tiers {
 		row := []cell{text(ts.Tier), numCell(ts.Objective), {v: ts.SLOs}, {v: ts.Met}, {v: ts.Missed}, {v: ts.NoData},
 			optNum(ts.Availability), optNum(ts.Nines), optNum(ts.WorstBudgetUsed), numCell(ts.DowntimeMinutes),
 			{v: ts.Incidents}, optNum(ts.MTTRSeconds), optNum(ts.MTBFSeconds)}
@@ -373,7 +374,10 @@ func dailyTable(r *CostReport) table {
 		{"Lost revenue", kMoney, 14}, {"Incident labor and opportunity", kMoney, 16}, {"Cost", kMoney, 14},
 	}
 	rows := func(yield func([]cell) bool) {
-		for d := range r.Daily() {
+		if r.Daily == nil {
+			return
+		}
+		for d := range r.Daily {
 			row := []cell{{v: d.Date}, text(d.Service), text(d.SLO), text(d.Tier), cell{}, cell{}, numCell(d.Coverage), {v: d.Incidents}, cell{}, cell{}, cell{}}
 			if d.HasData {
 				row[4], row[5] = numCell(d.Availability()), numCell(d.DowntimeMinutes)
@@ -389,7 +393,7 @@ func dailyTable(r *CostReport) table {
 			}
 		}
 	}
-	t := table{title: "Daily", cols: cols, n: r.DailyCount(), rows: rows}
+	t := table{title: "Daily", cols: cols, n: r.DailyCount, rows: rows}
 	t.notes = []string{"From the incident detection steps. An incident's labor and opportunity count on the day it started, on the SLO that burned fastest."}
 	return t
 }
@@ -397,7 +401,7 @@ func dailyTable(r *CostReport) table {
 // assumptionTables list every input of the figures: the period, the
 // calendar convention, incident detection, the formulas, and each service's
 // cost model, responders and SLA bands.
-func assumptionTables(cat *slo.Catalog, r *CostReport) (assumptions, models, responders, credits table) {
+func assumptionTables(services []ServiceModel, r *CostReport) (assumptions, models, responders, credits table) {
 	kv := func(k, v string) []cell { return []cell{text(k), text(v)} }
 	d := r.Detection
 	threshold := "each SLO's fastest page factor (14.4 for the SRE Workbook alerts)"
@@ -442,14 +446,8 @@ func assumptionTables(cat *slo.Catalog, r *CostReport) (assumptions, models, res
 		{"Hours per incident", kFloat, 10}, {"Hours per outage hour", kFloat, 10}}
 	bc := []column{{"Service", kText, 20}, {"Availability below", kPct3, 14}, {"Credit", kPct1, 9}}
 	var mrows, rrows, brows [][]cell
-	for _, sc := range r.Services {
-		var svc slo.Service
-		for _, s := range cat.Services {
-			if s.Name == sc.Service {
-				svc = s
-			}
-		}
-		m := svc.Cost
+	for _, sc := range services {
+		m := sc.Model
 		if !m.Configured() {
 			mrows = append(mrows, []cell{text(sc.Service), text(sc.Tier), text("no cost model")})
 			for len(mrows[len(mrows)-1]) < len(mc) {
@@ -467,13 +465,9 @@ func assumptionTables(cat *slo.Catalog, r *CostReport) (assumptions, models, res
 		if m.Revenue.PerYear > 0 {
 			perYear = moneyCell(m.Revenue.PerYear, c)
 		}
-		measured := ""
-		if m.SLA.MonthlyContractValue > 0 && len(m.SLA.Credits) > 0 {
-			measured = slaSLO(svc)
-		}
-		mrows = append(mrows, []cell{text(sc.Service), text(sc.Tier), text(c), perYear, moneyCell(m.Revenue.RatePerMinute(), c),
+		mrows = append(mrows, []cell{text(sc.Service), text(sc.Tier), text(c), perYear, moneyCell(sc.RatePerMinute, c),
 			numCell(m.Revenue.Share), numCell(m.Revenue.Recovery), text(strings.Join(impacts, ", ")),
-			numCell(m.Opportunity.HoursPerIncident), moneyCell(m.Opportunity.HourlyValue, c), moneyCell(m.SLA.MonthlyContractValue, c), text(measured)})
+			numCell(m.Opportunity.HoursPerIncident), moneyCell(m.Opportunity.HourlyValue, c), moneyCell(m.SLA.MonthlyContractValue, c), text(sc.SLASLO)})
 		for _, role := range m.Responders {
 			rrows = append(rrows, []cell{text(sc.Service), text(role.Name), numCell(role.People), moneyCell(role.HourlyRate, c),
 				numCell(role.HoursPerIncident), numCell(role.HoursPerOutageHour)})
@@ -490,11 +484,11 @@ func assumptionTables(cat *slo.Catalog, r *CostReport) (assumptions, models, res
 	return assumptions, models, responders, credits
 }
 
-// ReportGrids are the report's tables as text, for -o FILE.csv and
-// markdown: the same tables as the workbook's sheets.
-func ReportGrids(cat *slo.Catalog, r *CostReport) []Grid {
-	t := newReportTables(cat, r)
-	loc := timeZone(r.Period.TimeZone)
+// Grids are the report's tables as text, for -o FILE.csv and markdown: the
+// same tables as the workbook's sheets.
+func (p *PeriodReport) Grids(GridOptions) []Grid {
+	t := newReportTables(p)
+	loc := timeZone(p.Cost.Period.TimeZone)
 	var out []Grid
 	for _, x := range []table{t.summary, t.services, t.incidents, t.components, t.roles, t.lines, t.daily, t.assumptions, t.models, t.responders, t.credits} {
 		out = append(out, x.grid(loc))

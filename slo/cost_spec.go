@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/nines-sre/nines/cost"
 )
 
 // The cost model's section of the spec: `cost:` in a tier (defaults) and in a
@@ -37,11 +35,110 @@ import (
 // A service that sets a currency other than its tier's inherits nothing of the
 // tier's cost model: the tier's amounts are in another currency.
 //
-// The model lives in package cost (CostModel is cost.Model), which imports
-// only budget, so the cost arithmetic stays pure and slo need not copy it.
+// The model's types are data only, as the spec states them; the arithmetic
+// that prices downtime with them lives in package cost, which imports slo.
 
-// CostModel is the cost model of a tier or service, merged: cost.Model.
-type CostModel = cost.Model
+// CostModel is the cost model of a service: its tier's `cost:` section with
+// the service's overrides merged in. Ratios are in [0, 1]; amounts are in
+// Currency. The zero CostModel prices nothing (Configured is false).
+type CostModel struct {
+	// Currency is an ISO 4217 code such as EUR or USD.
+	Currency    string
+	Revenue     Revenue
+	Responders  []Role
+	SLA         SLA
+	Opportunity Opportunity
+}
+
+// Configured reports whether the model prices anything: it has a currency,
+// which the spec requires as soon as an amount is given.
+func (m CostModel) Configured() bool { return m.Currency != "" }
+
+// RoleNamed returns the role called name.
+func (m CostModel) RoleNamed(name string) (Role, bool) {
+	for _, r := range m.Responders {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Role{}, false
+}
+
+// Revenue is the revenue that flows through a service.
+type Revenue struct {
+	// PerMinute is the revenue per minute, when given directly.
+	PerMinute float64
+	// PerYear is the annual revenue, when given instead of PerMinute.
+	PerYear float64
+	// Share is the fraction of that revenue that flows through the service.
+	Share float64
+	// Recovery is the fraction of failed purchases that succeed on a later
+	// retry, and so are not lost.
+	Recovery float64
+	// Impact is, per SLO name, the fraction of a bad event that loses
+	// revenue (a slow page may still sell); an SLO not listed has 1.
+	Impact map[string]float64
+}
+
+// ImpactOf is the revenue impact of the named SLO: 1 unless listed.
+func (r Revenue) ImpactOf(slo string) float64 {
+	if v, ok := r.Impact[slo]; ok {
+		return v
+	}
+	return 1
+}
+
+// Role is one group of responders pulled into incidents (support,
+// engineering, management, PR/marketing, sales).
+type Role struct {
+	Name string
+	// People is how many people of the role an incident pulls in.
+	People float64
+	// HourlyRate is the loaded cost of one person-hour.
+	HourlyRate float64
+	// HoursPerIncident is each person's fixed time per incident (triage,
+	// post-mortem, customer follow-up).
+	HoursPerIncident float64
+	// HoursPerOutageHour is each person's time per hour of outage.
+	HoursPerOutageHour float64
+}
+
+// SLA is a contract that pays credits when a calendar month's availability
+// falls below a band.
+type SLA struct {
+	// MonthlyContractValue is the monthly value of the contracts at risk.
+	MonthlyContractValue float64
+	// SLO names the SLO whose availability the contract measures; empty
+	// means the service's first SLO.
+	SLO string
+	// Credits are the bands, highest threshold first.
+	Credits []CreditBand
+}
+
+// CreditBand pays Credit (a fraction of the monthly contract value) when a
+// month's availability is below Below (a ratio).
+type CreditBand struct {
+	Below  float64
+	Credit float64
+}
+
+// Opportunity is the value of the work an incident diverts.
+type Opportunity struct {
+	// HoursPerIncident is the engineering hours diverted by one incident.
+	HoursPerIncident float64
+	// HourlyValue is the value of one engineering hour.
+	HourlyValue float64
+}
+
+// Responder is the time a role actually spent on an incident, as an
+// incidents file states it. A zero HourlyRate means the model's rate for
+// the role.
+type Responder struct {
+	Role       string
+	People     float64
+	Hours      float64 // each person's hours
+	HourlyRate float64
+}
 
 // costSpec is the YAML of a cost model. Every field is optional.
 type costSpec struct {
@@ -160,7 +257,7 @@ func checkCost(c *fileChecker, p path, s *costSpec, inherited CostModel) CostMod
 			continue
 		}
 		seen[rs.Role] = true
-		idx := slices.IndexFunc(m.Responders, func(r cost.Role) bool { return r.Name == rs.Role })
+		idx := slices.IndexFunc(m.Responders, func(r Role) bool { return r.Name == rs.Role })
 		if idx < 0 {
 			if rs.People == nil {
 				c.addf(rp.with("people"), "missing: how many people of role %q an incident pulls in", rs.Role)
@@ -168,7 +265,7 @@ func checkCost(c *fileChecker, p path, s *costSpec, inherited CostModel) CostMod
 			if rs.Rate == nil {
 				c.addf(rp.with("rate"), "missing: the loaded hourly rate of role %q", rs.Role)
 			}
-			m.Responders = append(m.Responders, cost.Role{Name: rs.Role})
+			m.Responders = append(m.Responders, Role{Name: rs.Role})
 			idx = len(m.Responders) - 1
 		}
 		r := &m.Responders[idx]
@@ -216,11 +313,11 @@ func checkCost(c *fileChecker, p path, s *costSpec, inherited CostModel) CostMod
 				if cs.Below == nil || cs.Credit == nil {
 					continue
 				}
-				b := cost.CreditBand{
+				b := CreditBand{
 					Below:  checkCostPercent(c, cp.with("below"), *cs.Below, false),
 					Credit: checkCostPercent(c, cp.with("credit"), *cs.Credit, false),
 				}
-				if slices.ContainsFunc(m.SLA.Credits, func(x cost.CreditBand) bool { return x.Below == b.Below }) {
+				if slices.ContainsFunc(m.SLA.Credits, func(x CreditBand) bool { return x.Below == b.Below }) {
 					c.addf(cp.with("below"), "duplicate band below %v%%", *cs.Below)
 					continue
 				}

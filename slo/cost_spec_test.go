@@ -7,7 +7,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/nines-sre/nines/cost"
+	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/slo"
 )
 
 const costTiers = `version: nines/v1
@@ -81,31 +82,31 @@ func TestCostModelIsMergedFromTierAndService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tier := cost.Model{
+	tier := slo.CostModel{
 		Currency: "EUR",
-		Revenue:  cost.Revenue{PerYear: 52594920, Share: 0.5, Recovery: 0.25},
-		Responders: []cost.Role{
+		Revenue:  slo.Revenue{PerYear: 52594920, Share: 0.5, Recovery: 0.25},
+		Responders: []slo.Role{
 			{Name: "support", People: 4, HourlyRate: 45, HoursPerIncident: 1, HoursPerOutageHour: 1},
 			{Name: "engineering", People: 3, HourlyRate: 120, HoursPerIncident: 2, HoursPerOutageHour: 1.5},
 		},
-		SLA:         cost.SLA{MonthlyContractValue: 100000, Credits: []cost.CreditBand{{Below: 0.9999, Credit: 0.1}, {Below: 0.99, Credit: 0.25}}},
-		Opportunity: cost.Opportunity{HoursPerIncident: 16, HourlyValue: 200},
+		SLA:         slo.SLA{MonthlyContractValue: 100000, Credits: []slo.CreditBand{{Below: 0.9999, Credit: 0.1}, {Below: 0.99, Credit: 0.25}}},
+		Opportunity: slo.Opportunity{HoursPerIncident: 16, HourlyValue: 200},
 	}
-	want := map[string]cost.Model{
+	want := map[string]slo.CostModel{
 		"a": tier,
 		"b": {
 			Currency: "EUR",
-			Revenue:  cost.Revenue{PerMinute: 10, Share: 0.5, Recovery: 0.25, Impact: map[string]float64{"latency": 0.2}},
-			Responders: []cost.Role{
+			Revenue:  slo.Revenue{PerMinute: 10, Share: 0.5, Recovery: 0.25, Impact: map[string]float64{"latency": 0.2}},
+			Responders: []slo.Role{
 				{Name: "support", People: 4, HourlyRate: 45, HoursPerIncident: 1, HoursPerOutageHour: 1},
 				{Name: "engineering", People: 5, HourlyRate: 120, HoursPerIncident: 2, HoursPerOutageHour: 1.5},
 				{Name: "pr", People: 1, HourlyRate: 90, HoursPerIncident: 0.5},
 			},
-			SLA:         cost.SLA{MonthlyContractValue: 100000, SLO: "availability", Credits: []cost.CreditBand{{Below: 0.95, Credit: 1}}},
-			Opportunity: cost.Opportunity{HoursPerIncident: 8, HourlyValue: 200},
+			SLA:         slo.SLA{MonthlyContractValue: 100000, SLO: "availability", Credits: []slo.CreditBand{{Below: 0.95, Credit: 1}}},
+			Opportunity: slo.Opportunity{HoursPerIncident: 8, HourlyValue: 200},
 		},
 		// Another currency inherits none of the tier's amounts.
-		"c": {Currency: "USD", Revenue: cost.Revenue{PerMinute: 3, Share: 1}},
+		"c": {Currency: "USD", Revenue: slo.Revenue{PerMinute: 3, Share: 1}},
 		"d": {},
 	}
 	for _, svc := range cat.Services {
@@ -122,7 +123,7 @@ func TestCostModelIsMergedFromTierAndService(t *testing.T) {
 	if !reflect.DeepEqual(cat.Tiers["critical"].Cost, tier) {
 		t.Errorf("tier critical %+v, want %+v: a service override must not change its tier", cat.Tiers["critical"].Cost, tier)
 	}
-	if got := cat.Services[0].Cost.Revenue.RatePerMinute(); math.Abs(got-100) > 1e-9 {
+	if got := cat.Services[0].Cost.Revenue.PerYear / budget.Year.Minutes(); math.Abs(got-100) > 1e-9 {
 		t.Errorf("52,594,920 a year is %v a minute, want 100", got)
 	}
 	if cat.Services[3].Cost.Configured() {

@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/nines-sre/nines/cost"
 )
 
 // IncidentRecord is one incident as an incidents file states it. It adds
@@ -31,7 +29,7 @@ type IncidentRecord struct {
 	// alarm) and adds none.
 	Dismissed bool
 	// Responders, when not nil, replace the cost model's responders.
-	Responders []cost.Responder
+	Responders []Responder
 	// OpportunityHours, when not nil, replaces the model's engineering hours
 	// diverted per incident.
 	OpportunityHours *float64
@@ -146,7 +144,7 @@ func parseIncidentsYAML(c *fileChecker, data []byte) []IncidentRecord {
 			r.OpportunityHours = &h
 		}
 		if s.Responders != nil {
-			r.Responders = []cost.Responder{}
+			r.Responders = []Responder{}
 		}
 		for j, rs := range s.Responders {
 			rp := p.with("responders", j)
@@ -188,7 +186,7 @@ func checkSpan(add func(field, format string, a ...any), start, end string) (s, 
 }
 
 // checkResponder checks one responder role of an incident.
-func checkResponder(add func(field, format string, a ...any), role string, hasPeople bool, people float64, hasHours bool, hours, rate float64) (cost.Responder, bool) {
+func checkResponder(add func(field, format string, a ...any), role string, hasPeople bool, people float64, hasHours bool, hours, rate float64) (Responder, bool) {
 	ok := true
 	switch {
 	case role == "":
@@ -206,7 +204,7 @@ func checkResponder(add func(field, format string, a ...any), role string, hasPe
 		add("hours", "missing: each person's hours on the incident")
 		ok = false
 	}
-	return cost.Responder{Role: role, People: people, Hours: hours, HourlyRate: rate}, ok
+	return Responder{Role: role, People: people, Hours: hours, HourlyRate: rate}, ok
 }
 
 func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {

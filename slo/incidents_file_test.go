@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nines-sre/nines/cost"
 	"github.com/nines-sre/nines/slo"
 )
 
@@ -18,7 +17,7 @@ func TestIncidentsFileInYAMLAndCSVReadsTheSame(t *testing.T) {
 	want := []slo.IncidentRecord{
 		{
 			Service: "shop", Start: july(1, 10, 0), End: july(1, 10, 45), Title: "Payment provider rejected every card",
-			Responders: []cost.Responder{
+			Responders: []slo.Responder{
 				{Role: "engineering", People: 4, Hours: 3},
 				{Role: "support", People: 6, Hours: 2},
 				{Role: "legal", People: 1, Hours: 1, HourlyRate: 250},

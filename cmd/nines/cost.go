@@ -1,18 +1,15 @@
 package main
 
 import (
-	"fmt"
 	"math"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
-	"github.com/nines-sre/nines/slo"
 )
 
 type costOptions struct {
@@ -158,93 +155,39 @@ func runCost(c *cobra.Command, opts *costOptions) error {
 	if opts.whatIf > 0 {
 		return runWhatIf(c, opts)
 	}
-	a, err := analyze(c.Context(), analysisRequest{g: opts.g, s: opts.s, sel: &opts.sel, period: &opts.period, def: "30d", det: &opts.det, now: opts.now})
+	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
 	if err != nil {
 		return err
 	}
-	printWarnings(opts.s, a.cur)
-	switch opts.format {
-	case report.JSON:
-		if err := writeJSON(opts.s.Out, a.cur); err != nil {
-			return err
-		}
-	default:
-		if err := report.Write(opts.s.Out, opts.format, report.CostGrids(a.cur)...); err != nil {
-			return err
-		}
+	defer done()
+	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, "30d", &opts.det, false)
+	if err != nil {
+		return err
 	}
-	return reportErrors(a.cur)
+	res, notes, err := app.PricePeriod(c.Context(), env, req)
+	clearProgress(opts.s)
+	if err != nil {
+		return err
+	}
+	return export(opts.s, opts.format, res.Current, notes)
 }
 
-// runWhatIf evaluates the service now, and its SLA SLO over the month to
-// date, and prices the outage.
+// runWhatIf prices a hypothetical outage of one service now.
 func runWhatIf(c *cobra.Command, opts *costOptions) error {
-	ctx := c.Context()
-	log, at, err := opts.g.start(opts.s, opts.now)
-	if err != nil {
-		return err
-	}
 	loc, err := time.LoadLocation(opts.period.tz)
 	if err != nil || opts.period.tz == "" {
 		return usageErrorf("unknown --timezone %q: use an IANA name such as Europe/Berlin", opts.period.tz)
 	}
-	cat, err := loadCatalog(opts.g)
+	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
 	if err != nil {
 		return err
 	}
-	slos, err := opts.sel.pick(cat)
+	defer done()
+	res, notes, err := app.WhatIf(c.Context(), env, app.WhatIfRequest{
+		Service: opts.sel.services[0], Duration: opts.whatIf, ErrorRatio: opts.errorRatio, Hit: opts.hit, Location: loc,
+	})
 	if err != nil {
 		return err
 	}
-	var svc slo.Service
-	for _, s := range cat.Services {
-		if s.Name == opts.sel.services[0] {
-			svc = s
-		}
-	}
-	for _, name := range opts.hit {
-		if !slices.ContainsFunc(svc.SLOs, func(s slo.SLO) bool { return s.Name == name }) {
-			var names []string
-			for _, s := range svc.SLOs {
-				names = append(names, s.Name)
-			}
-			return usageErrorf("unknown --slo %q: %s defines %s", name, svc.Name, strings.Join(names, ", "))
-		}
-	}
-	src, err := opts.g.openSource(ctx, opts.s, log)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	evals := slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at})
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("evaluation interrupted: %w", err)
-	}
-	if err := allFailed(evals); err != nil {
-		return err
-	}
-	in := report.WhatIfInput{Service: svc, Evals: evals, Duration: opts.whatIf, ErrorRatio: opts.errorRatio, Hit: opts.hit, At: at, Source: src.String()}
-	if name := report.SLASLOs(cat)[svc.Name]; name != "" {
-		in.Month = slo.CalendarPeriod(slo.Month, at, loc)
-		for _, s := range slos {
-			if s.Name == name {
-				in.MonthEvals = slo.Evaluate(ctx, src, []slo.SLO{s}, slo.EvalOptions{At: at, Period: &in.Month, WindowOnly: true})
-			}
-		}
-	}
-	r := report.NewWhatIfReport(in)
-	for _, w := range r.Warn {
-		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", w)
-	}
-	switch opts.format {
-	case report.JSON:
-		if err := writeJSON(opts.s.Out, r); err != nil {
-			return err
-		}
-	default:
-		if err := report.Write(opts.s.Out, opts.format, report.WhatIfGrids(r)...); err != nil {
-			return err
-		}
-	}
-	return sourceErrors(evals)
+	return export(opts.s, opts.format, res, notes)
 }

@@ -125,14 +125,14 @@ func TestReportFlags(t *testing.T) {
 		name   string
 		output string
 		file   string
-		format reportFormat
+		format report.Format
 	}{
-		{"a workbook", filepath.Join(dir, "q3.xlsx"), filepath.Join(dir, "q3.xlsx"), reportXLSX},
-		{"a CSV file", filepath.Join(dir, "q3.csv"), filepath.Join(dir, "q3.csv"), reportCSV},
-		{"a Markdown file", filepath.Join(dir, "q3.md"), filepath.Join(dir, "q3.md"), reportMarkdown},
-		{"CSV on stdout", "csv", "", reportCSV},
-		{"Markdown on stdout", "markdown", "", reportMarkdown},
-		{"the extension is not case sensitive", filepath.Join(dir, "Q3.XLSX"), filepath.Join(dir, "Q3.XLSX"), reportXLSX},
+		{"a workbook", filepath.Join(dir, "q3.xlsx"), filepath.Join(dir, "q3.xlsx"), report.XLSX},
+		{"a CSV file", filepath.Join(dir, "q3.csv"), filepath.Join(dir, "q3.csv"), report.CSV},
+		{"a Markdown file", filepath.Join(dir, "q3.md"), filepath.Join(dir, "q3.md"), report.Markdown},
+		{"CSV on stdout", "csv", "", report.CSV},
+		{"Markdown on stdout", "markdown", "", report.Markdown},
+		{"the extension is not case sensitive", filepath.Join(dir, "Q3.XLSX"), filepath.Join(dir, "Q3.XLSX"), report.XLSX},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,29 +68,35 @@ func (p *periodFlags) check(c *cobra.Command) error {
 		}
 		p.windowLen = time.Duration(d)
 	}
-	now := time.Now()
+	// Validation needs no evaluation time: a fixed reference tells a well
+	// formed period from a bad one; resolve places it at env.At.
+	ref := checkReference
 	if p.quarter != "" {
-		if _, err := slo.ParsePeriod(p.quarter, now, loc); err != nil || !isQuarter(p.quarter) {
+		if _, err := slo.ParsePeriod(p.quarter, ref, loc); err != nil || !isQuarter(p.quarter) {
 			return usageErrorf("invalid --quarter %q: use a quarter such as 2026-Q3, or quarter for the current one", p.quarter)
 		}
 	}
 	if p.month != "" {
-		if _, err := slo.ParsePeriod(p.month, now, loc); err != nil || isQuarter(p.month) {
+		if _, err := slo.ParsePeriod(p.month, ref, loc); err != nil || isQuarter(p.month) {
 			return usageErrorf("invalid --month %q: use a month such as 2026-09, or month for the current one", p.month)
 		}
 	}
 	if p.from != "" {
-		if _, err := parseTime(p.from, "--from", time.Now); err != nil {
+		if _, err := parseTime(p.from, "--from", func() time.Time { return ref }); err != nil {
 			return err
 		}
 	}
 	if p.to != "" {
-		if _, err := parseTime(p.to, "--to", time.Now); err != nil {
+		if _, err := parseTime(p.to, "--to", func() time.Time { return ref }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// checkReference is the time check validates relative periods ("quarter",
+// "now") at: any time tells a well-formed one from a bad one.
+var checkReference = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func isQuarter(s string) bool {
 	return s == "quarter" || s == "qtd" || (len(s) == 7 && (s[5] == 'Q' || s[5] == 'q'))
@@ -100,26 +106,28 @@ func isQuarter(s string) bool {
 // only kinds that have a previous period of the same kind.
 func (p *periodFlags) calendar() bool { return p.quarter != "" || p.month != "" }
 
-// resolve turns the flags into a period at time at; def is the period when
+// resolve turns the flags into a period at time at (env.At, which "now"
+// in --from and --to also means); def is the period when
 // no flag is given: "30d" (a window) or "quarter".
 func (p *periodFlags) resolve(at time.Time, def string) (slo.Period, error) {
 	loc := p.loc
 	if loc == nil {
 		loc = time.UTC
 	}
+	now := func() time.Time { return at }
 	switch {
 	case p.quarter != "":
 		return slo.ParsePeriod(p.quarter, at, loc)
 	case p.month != "":
 		return slo.ParsePeriod(p.month, at, loc)
 	case p.from != "":
-		from, err := parseTime(p.from, "--from", time.Now)
+		from, err := parseTime(p.from, "--from", now)
 		if err != nil {
 			return slo.Period{}, err
 		}
 		to := at
 		if p.to != "" {
-			if to, err = parseTime(p.to, "--to", time.Now); err != nil {
+			if to, err = parseTime(p.to, "--to", now); err != nil {
 				return slo.Period{}, err
 			}
 		}

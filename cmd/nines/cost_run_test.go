@@ -364,6 +364,9 @@ func readWorkbook(t *testing.T, extra ...string) (*excelize.File, string) {
 	if out != "" {
 		t.Errorf("a workbook report printed on stdout:\n%s", out)
 	}
+	if want := "wrote TMP/q3.xlsx: 6 sheets, 2026-Q3\n"; !strings.HasSuffix(errOut, want) {
+		t.Errorf("stderr %q, want it to end with %q", errOut, want)
+	}
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatalf("excelize cannot read the workbook back: %v", err)
@@ -595,6 +598,10 @@ func TestReportAsText(t *testing.T) {
 	code, _, errOut := runCLI(t, dir, "report", "-o", path, "--specs", specs, "--source", data, "--at", fleetAt, "--quarter", "2026-Q3")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// The confirmation is printed whether or not stderr is a terminal.
+	if want := "wrote TMP/q3.md: 11 tables, 2026-Q3\n"; !strings.HasSuffix(errOut, want) {
+		t.Errorf("stderr %q, want it to end with %q", errOut, want)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil || !bytes.Contains(b, []byte("### Summary by tier")) {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -23,18 +22,9 @@ type reportOptions struct {
 	output string
 	// file is the file to write, empty for stdout; format is what to write.
 	file   string
-	format reportFormat
+	format report.Format
 	now    func() time.Time
 }
-
-// reportFormat is what `nines report` writes.
-type reportFormat string
-
-const (
-	reportXLSX     reportFormat = "xlsx"
-	reportCSV      reportFormat = "csv"
-	reportMarkdown reportFormat = "markdown"
-)
 
 const reportOutputs = "FILE.xlsx, FILE.csv, FILE.md, csv or markdown"
 
@@ -98,17 +88,17 @@ func (opts *reportOptions) parse(c *cobra.Command) error {
 	case o == "":
 		return usageErrorf("give -o %s", reportOutputs)
 	case o == "csv":
-		opts.format = reportCSV
+		opts.format = report.CSV
 	case o == "markdown":
-		opts.format = reportMarkdown
+		opts.format = report.Markdown
 	default:
 		switch strings.ToLower(filepath.Ext(o)) {
 		case ".xlsx":
-			opts.format = reportXLSX
+			opts.format = report.XLSX
 		case ".csv":
-			opts.format = reportCSV
+			opts.format = report.CSV
 		case ".md":
-			opts.format = reportMarkdown
+			opts.format = report.Markdown
 		default:
 			return usageErrorf("unknown output %q: give %s", o, reportOutputs)
 		}
@@ -124,69 +114,34 @@ func (opts *reportOptions) parse(c *cobra.Command) error {
 }
 
 func runReport(c *cobra.Command, opts *reportOptions) error {
-	a, err := analyze(c.Context(), analysisRequest{g: opts.g, s: opts.s, sel: &opts.sel, period: &opts.period, def: "quarter", det: &opts.det, now: opts.now})
+	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
 	if err != nil {
 		return err
 	}
-	printWarnings(opts.s, a.cur)
-	cat, err := loadCatalog(opts.g)
+	defer done()
+	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, "quarter", &opts.det, false)
 	if err != nil {
 		return err
 	}
-	write := func(w io.Writer) error {
-		switch opts.format {
-		case reportXLSX:
-			return report.WriteXLSX(w, cat, a.cur, report.XLSXOptions{})
-		case reportCSV:
-			return report.Write(w, report.CSV, report.ReportGrids(cat, a.cur)...)
-		default:
-			return report.Write(w, report.Markdown, report.ReportGrids(cat, a.cur)...)
-		}
+	res, notes, err := app.Report(c.Context(), env, req)
+	clearProgress(opts.s)
+	if err != nil {
+		return err
 	}
 	if opts.file == "" {
-		if err := write(opts.s.Out); err != nil {
-			return err
-		}
-		return reportErrors(a.cur)
+		return export(opts.s, opts.format, res, notes)
+	}
+	for _, w := range notes.Warnings {
+		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", w)
 	}
 	if opts.s.ErrOutIsTTY {
 		fmt.Fprintf(opts.s.ErrOut, "\r\033[Kwriting %s", opts.file)
 	}
-	if err := writeFileAtomic(opts.file, write); err != nil {
-		return err
-	}
-	if opts.s.ErrOutIsTTY {
-		fmt.Fprintf(opts.s.ErrOut, "\r\033[Kwrote %s: %d services, %d incidents\n", opts.file, len(a.cur.Services), len(a.cur.Incidents))
-	}
-	return reportErrors(a.cur)
-}
-
-// writeFileAtomic writes path through a temporary file in the same
-// directory, renamed into place once complete: a failed report leaves no
-// half-written file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	msg, err := report.ExportFile(opts.file, opts.format, res)
+	clearProgress(opts.s)
 	if err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(bw); err != nil {
-		tmp.Close()
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	return nil
+	fmt.Fprintln(opts.s.ErrOut, msg)
+	return notes.Err()
 }

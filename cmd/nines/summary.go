@@ -1,12 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -85,27 +84,19 @@ documents every field.`,
 }
 
 func runSummary(c *cobra.Command, opts *summaryOptions) error {
-	a, err := analyze(c.Context(), analysisRequest{g: opts.g, s: opts.s, sel: &opts.sel, period: &opts.period, def: "quarter", det: &opts.det, previous: true, now: opts.now})
+	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
 	if err != nil {
 		return err
 	}
-	printWarnings(opts.s, a.cur, a.prev)
-	cat, err := loadCatalog(opts.g)
+	defer done()
+	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, "quarter", &opts.det, true)
 	if err != nil {
 		return err
 	}
-	sum := report.NewSummary(cat, a.cur, a.prev)
-	switch opts.format {
-	case report.JSON:
-		enc := json.NewEncoder(opts.s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(sum); err != nil {
-			return fmt.Errorf("could not write JSON: %w", err)
-		}
-	default:
-		if err := report.WriteSummary(opts.s.Out, opts.format, sum); err != nil {
-			return err
-		}
+	res, notes, err := app.Summarize(c.Context(), env, req)
+	clearProgress(opts.s)
+	if err != nil {
+		return err
 	}
-	return reportErrors(a.cur, a.prev)
+	return export(opts.s, opts.format, res, notes)
 }
