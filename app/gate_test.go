@@ -122,7 +122,9 @@ func readAudit(t *testing.T, path string) []report.GateDecision {
 	return out
 }
 
-func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+// closeTo compares budgets computed from exact fractions: 1e-9 absolute is
+// float rounding, far below any budget difference that matters.
+func closeTo(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestGateLiveRefreshesTheCacheAndIsAudited(t *testing.T) {
 	cat := gateCatalog(t)
@@ -137,7 +139,7 @@ func TestGateLiveRefreshesTheCacheAndIsAudited(t *testing.T) {
 	if doc.Verdict != report.VerdictAllow || doc.ExitCode != 0 || doc.Fallback.Path != report.FallbackNone || doc.Source != "fake" {
 		t.Errorf("decision %s, exit %d, fallback %s, source %q: want allow, 0, none, fake", doc.Verdict, doc.ExitCode, doc.Fallback.Path, doc.Source)
 	}
-	if len(doc.SLOs) != 1 || doc.SLOs[0].Evaluation != "live" || doc.SLOs[0].BudgetLeft == nil || !near(*doc.SLOs[0].BudgetLeft, 0.9) {
+	if len(doc.SLOs) != 1 || doc.SLOs[0].Evaluation != "live" || doc.SLOs[0].BudgetLeft == nil || !closeTo(*doc.SLOs[0].BudgetLeft, 0.9) {
 		t.Errorf("SLOs %+v: want availability evaluated live with 90%% left", doc.SLOs)
 	}
 	if !doc.Time.Equal(gateAt.Add(3 * time.Second)) {
@@ -148,7 +150,7 @@ func TestGateLiveRefreshesTheCacheAndIsAudited(t *testing.T) {
 	if err != nil || c == nil {
 		t.Fatalf("cache after a live evaluation: %+v, %v", c, err)
 	}
-	if o, ok := c.SLOs["availability"]; !ok || !o.At.Equal(gateAt) || !near(o.BudgetLeft, 0.9) {
+	if o, ok := c.SLOs["availability"]; !ok || !o.At.Equal(gateAt) || !closeTo(o.BudgetLeft, 0.9) {
 		t.Errorf("cached availability %+v: want 90%% left evaluated at %s", o, gateAt)
 	}
 
@@ -216,7 +218,7 @@ func TestGateDecidesOnTheCacheWhenTheSourceFails(t *testing.T) {
 				t.Errorf("cache age %v, want 600 seconds", doc.Fallback.CacheAgeSeconds)
 			}
 			s := doc.SLOs[0]
-			if s.Evaluation != "cache" || !s.EvaluatedAt.Equal(gateAt) || s.BudgetLeft == nil || !near(*s.BudgetLeft, 0.9) {
+			if s.Evaluation != "cache" || !s.EvaluatedAt.Equal(gateAt) || s.BudgetLeft == nil || !closeTo(*s.BudgetLeft, 0.9) {
 				t.Errorf("SLO %+v: want the cached evaluation of %s, 90%% left", s, gateAt)
 			}
 			if doc.Fallback.Error == nil || *doc.Fallback.Error == "" {

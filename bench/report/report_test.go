@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
 )
@@ -172,7 +173,7 @@ func build(b *testing.B, cat *slo.Catalog) *report.CostReport {
 	ctx := context.Background()
 	src := fake{}
 	evals := slo.Evaluate(ctx, src, slos, slo.EvalOptions{At: at, Period: &quarter, WindowOnly: true})
-	months := report.MonthsOf(quarter.Start, quarter.End, time.UTC)
+	months := app.MonthsOf(quarter.Start, quarter.End, time.UTC)
 	var sla []slo.SLO
 	for _, s := range slos {
 		if s.Name == "availability" {
@@ -183,7 +184,7 @@ func build(b *testing.B, cat *slo.Catalog) *report.CostReport {
 		months[i].Evals = slo.Evaluate(ctx, src, sla, slo.EvalOptions{At: at, Period: &months[i].Month, WindowOnly: true})
 	}
 	scans := slo.Scan(ctx, src, slos, slo.ScanOptions{Start: quarter.Start, End: quarter.End, Step: step})
-	r, err := report.NewCostReport(report.CostInput{Catalog: cat, Period: quarter, At: at, Source: "fake", Evals: evals, Months: months,
+	r, err := app.NewCostReport(app.CostInput{Catalog: cat, Period: quarter, At: at, Source: "fake", Evals: evals, Months: months,
 		Scans: scans, Detection: report.NewDetection(step, "bench", slo.DefaultMergeGap, 0)})
 	if err != nil {
 		b.Fatal(err)
@@ -257,12 +258,14 @@ func BenchmarkPipeline(b *testing.B) {
 func benchWorkbook(b *testing.B, opts report.XLSXOptions) {
 	cat := catalog(b)
 	r := build(b, cat)
-	cells := r.DailyCount() * 11
+	cells := r.DailyCount * 11
 	b.ResetTimer()
 	var heap float64
 	for b.Loop() {
 		p := startPeak()
-		if err := report.WriteXLSX(io.Discard, cat, r, opts); err != nil {
+		pr := app.NewPeriodReport(cat, r)
+		pr.Options = opts
+		if err := pr.WriteXLSX(io.Discard); err != nil {
 			b.Fatal(err)
 		}
 		heap = max(heap, p.done())
