@@ -41,12 +41,15 @@ func (d *detectionFlags) check(c *cobra.Command) error {
 
 // priceRequest is what cost, report and summary ask the pricing use cases:
 // the period the flags give at env.At (def without period flags: "30d" or
-// "quarter"), and the one before when previous is set. A period that has
+// defaultLastQuarter, said on stderr), and the one before when previous is set. A period that has
 // not started is a usage error.
 func priceRequest(env *app.Env, s *streams, sel *selection, period *periodFlags, def string, det *detectionFlags, previous bool) (app.PriceRequest, error) {
 	cur, err := period.resolve(env.At, def)
 	if err != nil {
 		return app.PriceRequest{}, err
+	}
+	if def == defaultLastQuarter && !period.given() {
+		fmt.Fprintf(s.ErrOut, "nines: no period given: the last complete quarter, %s (--quarter quarter for this one to date)\n", cur.Name)
 	}
 	if !cur.Start.Before(env.At) {
 		return app.PriceRequest{}, usageErrorf("the period %s has not started at %s", cur.Name, env.At.UTC().Format(time.RFC3339))

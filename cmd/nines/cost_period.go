@@ -102,13 +102,22 @@ func isQuarter(s string) bool {
 	return s == "quarter" || s == "qtd" || (len(s) == 7 && (s[5] == 'Q' || s[5] == 'q'))
 }
 
+// given reports whether a period flag was given.
+func (p *periodFlags) given() bool {
+	return p.window != "" || p.quarter != "" || p.month != "" || p.from != ""
+}
+
 // calendar reports whether the period is a calendar quarter or month, the
 // only kinds that have a previous period of the same kind.
 func (p *periodFlags) calendar() bool { return p.quarter != "" || p.month != "" }
 
+// defaultLastQuarter is the default period of report and summary: the last
+// complete calendar quarter.
+const defaultLastQuarter = "last quarter"
+
 // resolve turns the flags into a period at time at (env.At, which "now"
-// in --from and --to also means); def is the period when
-// no flag is given: "30d" (a window) or "quarter".
+// in --from and --to also means); def is the period when no flag is given:
+// "30d" (a window) or defaultLastQuarter.
 func (p *periodFlags) resolve(at time.Time, def string) (slo.Period, error) {
 	loc := p.loc
 	if loc == nil {
@@ -138,8 +147,8 @@ func (p *periodFlags) resolve(at time.Time, def string) (slo.Period, error) {
 	case p.windowLen > 0:
 		return windowPeriod(p.window, p.windowLen, at), nil
 	}
-	if def == "quarter" {
-		return slo.ParsePeriod("quarter", at, loc)
+	if def == defaultLastQuarter {
+		return slo.CalendarPeriod(slo.Quarter, at, loc).Previous(), nil
 	}
 	d, _ := model.ParseDuration(def)
 	return windowPeriod(def, time.Duration(d), at), nil
@@ -153,7 +162,7 @@ func windowPeriod(name string, d time.Duration, at time.Time) slo.Period {
 // or month, or the window of the same length just before. def is the
 // default period, as for resolve.
 func (p *periodFlags) previous(cur slo.Period, def string) slo.Period {
-	if p.calendar() || (def == "quarter" && p.window == "" && p.from == "") {
+	if p.calendar() || (def == defaultLastQuarter && p.window == "" && p.from == "") {
 		return cur.Previous()
 	}
 	l := cur.Length()

@@ -664,3 +664,22 @@ func TestReportOnTheDemo(t *testing.T) {
 		t.Errorf("%d corrected incidents (want checkout's and the gateway's), totals %+v", corrected, r.Totals)
 	}
 }
+
+// TestSummaryDefaultsToTheLastCompleteQuarter: without a period, summary
+// (and report) take the last complete quarter, not the current one to
+// date, and say which on stderr; the JSON is the same as asking for it.
+func TestSummaryDefaultsToTheLastCompleteQuarter(t *testing.T) {
+	dir, data, specs, incidents := fleetFiles(t)
+	args := []string{"summary", "-o", "json", "--specs", specs, "--source", data, "--at", fleetAt, "--incidents", incidents}
+	code, out, errOut := runCLI(t, dir, args...)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	if want := "nines: no period given: the last complete quarter, 2026-Q3 (--quarter quarter for this one to date)\n"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr should name the period:\n%s\nwant a line %q", errOut, want)
+	}
+	_, explicit, errOut := runCLI(t, dir, append(args, "--quarter", "2026-Q3")...)
+	if out != explicit {
+		t.Errorf("the default differs from --quarter 2026-Q3; stderr:\n%s", errOut)
+	}
+}

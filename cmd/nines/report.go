@@ -33,9 +33,9 @@ func newReportCmd(g *globalOptions, s *streams, runF func(*reportOptions) error)
 	c := &cobra.Command{
 		Use:   "report -o FILE.xlsx|FILE.csv|FILE.md|csv|markdown",
 		Short: "The cost report: an Excel workbook (or its tables as CSV or Markdown) for product managers",
-		Long: `Write the reliability and downtime-cost report of a period (default the current
-quarter to date; --quarter, --month, --window or --from/--to) as an Excel
-workbook, or the same tables as CSV or Markdown:
+		Long: `Write the reliability and downtime-cost report of a period (default the last
+complete quarter, named on stderr; --quarter, --month, --window or --from/--to)
+as an Excel workbook, or the same tables as CSV or Markdown:
 
   Summary      per tier: SLOs met and missed, availability vs objective, nines,
                worst budget used, downtime minutes, incidents, MTTR, MTBF and cost,
@@ -119,7 +119,7 @@ func runReport(c *cobra.Command, opts *reportOptions) error {
 		return err
 	}
 	defer done()
-	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, "quarter", &opts.det, false)
+	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, defaultLastQuarter, &opts.det, false)
 	if err != nil {
 		return err
 	}

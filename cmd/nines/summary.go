@@ -25,8 +25,9 @@ func newSummaryCmd(g *globalOptions, s *streams, runF func(*summaryOptions) erro
 	c := &cobra.Command{
 		Use:   "summary",
 		Short: "The leadership one-pager: a quarter per tier and service, against the quarter before",
-		Long: `Summarise a calendar quarter (--quarter, default the current quarter to date) or
-month (--month) for leadership, against the period before it:
+		Long: `Summarise a calendar quarter (--quarter; default the last complete quarter,
+named on stderr; --quarter quarter for this one to date) or month (--month) for
+leadership, against the period before it:
 
   - per tier: SLOs met, mean availability and its nines, the worst budget used,
     downtime-equivalent minutes, incidents, MTTR, MTBF and cost, with the change
@@ -89,7 +90,7 @@ func runSummary(c *cobra.Command, opts *summaryOptions) error {
 		return err
 	}
 	defer done()
-	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, "quarter", &opts.det, true)
+	req, err := priceRequest(env, opts.s, &opts.sel, &opts.period, defaultLastQuarter, &opts.det, true)
 	if err != nil {
 		return err
 	}
