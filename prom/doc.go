@@ -18,7 +18,9 @@
 // query that is wrong.
 //
 // Embedded runs the real PromQL engine over samples loaded from an
-// OpenMetrics file, with the same query semantics and no server.
+// OpenMetrics file, with the same query semantics and no server. The samples
+// are held in memory in XOR-compressed chunks (tsdb/chunkenc), as a
+// Prometheus head holds them, without the rest of the TSDB.
 //
 // The adapters convert values only: NaN, ±Inf, empty results and warnings
 // are passed on unchanged for package slo to judge.

@@ -20,8 +20,6 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/textparse"
 	"github.com/prometheus/prometheus/promql"
-	"github.com/prometheus/prometheus/storage"
-	"github.com/prometheus/prometheus/tsdb"
 	"github.com/prometheus/prometheus/util/annotations"
 
 	"github.com/nines-sre/nines/slo"
@@ -33,29 +31,6 @@ const (
 	DefaultMaxSamples    = 50_000_000
 	DefaultQueryTimeout  = 2 * time.Minute
 )
-
-// headChunkRange is the chunk range of the in-memory head, in milliseconds.
-//
-// A tsdb.Head only accepts an in-order sample at or after
-// MaxTime - ChunkRange/2, where MaxTime is the newest sample of any series
-// appended so far. An OpenMetrics file holds one series after another, each
-// spanning the whole file (months), so with the default range (2h) every
-// series after the first would be rejected as out of bounds. There are three
-// ways around it: re-sort the whole file by time before appending (a second
-// copy of every sample in memory), enable the out-of-order window (slower
-// appends and queries through the OOO head, and it would accept unsorted
-// input), or widen the chunk range so that the bound never bites. We do the
-// last: the file is appended in one streaming pass, each series must still be
-// in time order (we check that ourselves, with the line number), and the
-// chunk range only matters otherwise for compaction, which a bare Head never
-// runs. Head chunks are still cut at about 120 samples, as in Prometheus:
-// the cut point is predicted from the sample rate, capped by this range (the
-// demo dataset makes 3091 chunks here, as many as promtool's block of it).
-const headChunkRange = int64(1) << 62 // ≈146 million years
-
-// commitEvery is the number of samples appended before a commit, as promtool's
-// backfill does, to bound the memory of a pending batch.
-const commitEvery = 50_000
 
 // EmbeddedOptions configures the embedded engine. The zero value is usable.
 type EmbeddedOptions struct {
@@ -70,18 +45,15 @@ type EmbeddedOptions struct {
 	// Timeout bounds each query; zero means DefaultQueryTimeout (2m, as
 	// Prometheus).
 	Timeout time.Duration
-	// TempDir is where the head's directory of memory-mapped chunks is
-	// created; empty means os.TempDir(). Close removes that directory.
-	TempDir string
 }
 
 // Embedded answers PromQL queries with the Prometheus engine over the samples
-// of an OpenMetrics file held in an in-memory TSDB head. It satisfies
-// slo.Querier and slo.RangeQuerier and is safe for concurrent queries.
+// of an OpenMetrics file held in memory in compressed chunks, as a Prometheus
+// head holds them. It satisfies slo.Querier and slo.RangeQuerier and is safe
+// for concurrent queries.
 type Embedded struct {
 	path   string
-	dir    string
-	head   *tsdb.Head
+	store  *memStore
 	engine *promql.Engine
 	opts   promql.QueryOpts
 
@@ -111,12 +83,24 @@ func (e *LoadError) Error() string {
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // OpenFile loads the OpenMetrics text file at path, plain or gzip-compressed
-// (told apart by its first bytes, not its name), into an in-memory TSDB head
-// and returns an engine over it. Every sample needs a timestamp and the samples
-// of each series must be in increasing time order; a malformed file is a
-// *LoadError naming the line. The caller must Close the result; on error
-// nothing is left behind.
-func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded, err error) {
+// (told apart by its first bytes, not its name), into memory and returns an
+// engine over it. Every sample needs a timestamp and the samples of each
+// series must be in increasing time order; a malformed file is a *LoadError
+// naming the line. The caller must Close the result.
+func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (*Embedded, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read OpenMetrics file: %w", err)
+	}
+	defer f.Close()
+	return OpenReader(ctx, path, f, o)
+}
+
+// OpenReader loads OpenMetrics text (plain or gzip-compressed) from r, as
+// OpenFile does from a file; name names the data in errors and in String
+// (the demo data built into the binary is "demo").
+func OpenReader(ctx context.Context, name string, r io.Reader, o EmbeddedOptions) (*Embedded, error) {
+	path := name
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -135,40 +119,13 @@ func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded,
 	}
 
 	start := time.Now()
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("could not read OpenMetrics file: %w", err)
-	}
-	defer f.Close()
-	input, err := textReader(f, path)
+	input, err := textReader(r, path)
 	if err != nil {
 		return nil, err
 	}
 
-	dir, err := os.MkdirTemp(o.TempDir, "nines-embedded-")
-	if err != nil {
-		return nil, fmt.Errorf("could not create the embedded engine's temporary directory: %w", err)
-	}
-	e := &Embedded{path: path, dir: dir}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, e.Close())
-		}
-	}()
-
-	hopts := tsdb.DefaultHeadOptions()
-	hopts.ChunkDirRoot = dir
-	hopts.ChunkRange = headChunkRange
-	hopts.IsolationDisabled = true // nothing is appended once queries start
-	e.head, err = tsdb.NewHead(nil, log, nil, nil, hopts, tsdb.NewHeadStats())
-	if err != nil {
-		return nil, fmt.Errorf("could not create the embedded engine's TSDB head: %w", err)
-	}
-	if err := e.head.Init(math.MinInt64); err != nil {
-		return nil, fmt.Errorf("could not initialise the embedded engine's TSDB head: %w", err)
-	}
-
-	st, err := load(ctx, e.head, input, path)
+	e := &Embedded{path: path, store: newMemStore()}
+	st, err := load(ctx, e.store, input, path)
 	if err != nil {
 		return nil, err
 	}
@@ -187,15 +144,15 @@ func OpenFile(ctx context.Context, path string, o EmbeddedOptions) (_ *Embedded,
 	e.opts = promql.NewPrometheusQueryOpts(false, o.LookbackDelta, nil)
 
 	log.Info("loaded OpenMetrics file", "file", path, "series", st.series, "samples", st.samples,
-		"from", timeString(e.head.MinTime()), "to", timeString(e.head.MaxTime()),
+		"from", timeString(e.store.mint), "to", timeString(e.store.maxt),
 		"took", time.Since(start).Round(time.Millisecond))
 	return e, nil
 }
 
-// textReader returns the text of f, decompressed if it starts with the gzip
+// textReader returns the text of r, decompressed if it starts with the gzip
 // magic bytes.
-func textReader(f *os.File, path string) (io.Reader, error) {
-	br := bufio.NewReaderSize(f, 1<<20)
+func textReader(r io.Reader, path string) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
 	magic, err := br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("could not read OpenMetrics file %q: %w", path, err)
@@ -230,7 +187,7 @@ type family struct {
 
 // seriesState is what the loader remembers of one series.
 type seriesState struct {
-	ref    storage.SeriesRef
+	series *memSeries
 	lastT  int64
 	line   int    // line of the last sample, for error messages
 	family string // family the series was checked against
@@ -249,32 +206,30 @@ type loadStats struct{ series, samples int }
 // line to the next) and followed by a "# EOF" line.
 var chunkSize = 16 << 20
 
-// loader appends the samples of one file to a head, chunk by chunk.
+// loader appends the samples of one file to a store, chunk by chunk.
 type loader struct {
-	ctx     context.Context
-	head    *tsdb.Head
-	path    string
-	app     storage.AppenderV2
-	pending int    // samples appended since the last commit
-	line    int    // the line being parsed, 1-based
-	fam     family // the family the samples belong to
+	ctx   context.Context
+	store *memStore
+	path  string
+	line  int    // the line being parsed, 1-based
+	fam   family // the family the samples belong to
 	// lastType replays the parser's state at the start of a chunk: the
 	// last TYPE line read, as text.
 	lastType []byte
-	byText   map[string]*seriesState            // by the series text as written
-	byRef    map[storage.SeriesRef]*seriesState // the same series written differently
+	byText   map[string]*seriesState     // by the series text as written
+	bySeries map[*memSeries]*seriesState // the same series written differently
 	st       loadStats
 }
 
 // load parses r as OpenMetrics the way promtool's backfill does and appends
-// every sample to h. It checks what promtool leaves to chance: a timestamp on
+// every sample to s. It checks what promtool leaves to chance: a timestamp on
 // every sample, time order within each series, samples that belong to their
 // family's type, and non-negative counters.
-func load(ctx context.Context, h *tsdb.Head, r io.Reader, path string) (loadStats, error) {
+func load(ctx context.Context, s *memStore, r io.Reader, path string) (loadStats, error) {
 	l := &loader{
-		ctx: ctx, head: h, path: path, app: h.AppenderV2(ctx),
-		byText: map[string]*seriesState{},
-		byRef:  map[storage.SeriesRef]*seriesState{},
+		ctx: ctx, store: s, path: path,
+		byText:   map[string]*seriesState{},
+		bySeries: map[*memSeries]*seriesState{},
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	buf := make([]byte, 0, chunkSize+64<<10)
@@ -283,26 +238,24 @@ func load(ctx context.Context, h *tsdb.Head, r io.Reader, path string) (loadStat
 		start := len(buf)
 		var err error
 		if buf, err = readChunk(br, buf, chunkSize); err != nil {
-			return l.st, errors.Join(fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err), l.app.Rollback())
+			return l.st, fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err)
 		}
 		_, err = br.Peek(1)
 		final := errors.Is(err, io.EOF)
 		if err != nil && !final {
-			return l.st, errors.Join(fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err), l.app.Rollback())
+			return l.st, fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err)
 		}
 		if !final {
 			buf = append(buf, "# EOF\n"...) // readChunk ends on a line feed
 		}
 		if err := l.parse(buf, start > 0); err != nil {
-			return l.st, errors.Join(err, l.app.Rollback())
+			return l.st, err
 		}
 		if final {
 			break
 		}
 	}
-	if err := l.app.Commit(); err != nil {
-		return l.st, fmt.Errorf("could not load OpenMetrics file %q: could not commit samples: %w", path, err)
-	}
+	s.done()
 	return l.st, nil
 }
 
@@ -416,24 +369,16 @@ func (l *loader) sample(p textparse.Parser) error {
 			return err
 		}
 		if s == nil {
-			ref, err := l.app.Append(0, lset, 0, *ts, v, nil, nil, storage.AOptions{})
+			ms, err := l.store.getOrCreate(lset)
 			if err != nil {
 				return fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err)
 			}
-			if s = l.byRef[ref]; s == nil {
-				s = &seriesState{ref: ref, lastT: math.MinInt64}
-				l.byRef[ref] = s
+			if s = l.bySeries[ms]; s == nil {
+				s = &seriesState{series: ms, lastT: math.MinInt64}
+				l.bySeries[ms] = s
 				l.st.series++
-			} else if *ts <= s.lastT {
-				return outOfOrder(text, *ts, s)
 			}
 			l.byText[string(text)] = s
-			s.family = l.fam.name
-			s.nonNegative = nonNegative(l.fam.typ, lset.Get(labels.MetricName), l.fam.name)
-			if err := checkValue(s, text, v); err != nil {
-				return err
-			}
-			return l.appended(s, *ts)
 		}
 		s.family = l.fam.name
 		s.nonNegative = nonNegative(l.fam.typ, lset.Get(labels.MetricName), l.fam.name)
@@ -444,25 +389,11 @@ func (l *loader) sample(p textparse.Parser) error {
 	if err := checkValue(s, text, v); err != nil {
 		return err
 	}
-	if _, err := l.app.Append(s.ref, labels.EmptyLabels(), 0, *ts, v, nil, nil, storage.AOptions{}); err != nil {
+	if err := l.store.append(s.series, *ts, v); err != nil {
 		return fmt.Errorf("sample %s at %s: %w", text, timeString(*ts), err)
 	}
-	return l.appended(s, *ts)
-}
-
-// appended records a sample of s at t, committing every commitEvery samples.
-func (l *loader) appended(s *seriesState, t int64) error {
-	s.lastT, s.line = t, l.line
+	s.lastT, s.line = *ts, l.line
 	l.st.samples++
-	l.pending++
-	if l.pending < commitEvery {
-		return nil
-	}
-	if err := l.app.Commit(); err != nil {
-		return fmt.Errorf("could not commit samples: %w", err)
-	}
-	l.app = l.head.AppenderV2(l.ctx)
-	l.pending = 0
 	return nil
 }
 
@@ -558,7 +489,7 @@ func nonNegative(typ model.MetricType, name, fam string) bool {
 
 // Query evaluates an instant query at time at.
 func (e *Embedded) Query(ctx context.Context, query string, at time.Time) (slo.Result, error) {
-	q, err := e.engine.NewInstantQuery(ctx, headQueryable{e.head}, e.opts, query, at)
+	q, err := e.engine.NewInstantQuery(ctx, e.store, e.opts, query, at)
 	if err != nil {
 		return slo.Result{}, fmt.Errorf("could not query %s at %s: %w", e, at.UTC().Format(time.RFC3339), err)
 	}
@@ -594,7 +525,7 @@ func (e *Embedded) QueryRange(ctx context.Context, query string, start, end time
 	if end.Before(start) {
 		return slo.RangeResult{}, fmt.Errorf("could not query %s: end is before start", where)
 	}
-	q, err := e.engine.NewRangeQuery(ctx, headQueryable{e.head}, e.opts, query, start, end, step)
+	q, err := e.engine.NewRangeQuery(ctx, e.store, e.opts, query, start, end, step)
 	if err != nil {
 		return slo.RangeResult{}, fmt.Errorf("could not query %s: %w", where, err)
 	}
@@ -630,15 +561,6 @@ func withCause(ctx context.Context, err error) error {
 	return err
 }
 
-// headQueryable is the storage.Queryable the engine reads: the head, without
-// isolation since nothing is appended once queries start.
-type headQueryable struct{ head *tsdb.Head }
-
-// Querier implements storage.Queryable.
-func (q headQueryable) Querier(mint, maxt int64) (storage.Querier, error) {
-	return tsdb.NewBlockQuerier(tsdb.NewRangeHeadWithIsolationDisabled(q.head, mint, maxt), mint, maxt)
-}
-
 // warnings turns the engine's annotations (warnings and infos) into sorted
 // strings, so that the order does not depend on map iteration.
 func warnings(a annotations.Annotations, query string) []string {
@@ -651,21 +573,11 @@ func warnings(a annotations.Annotations, query string) []string {
 	return out
 }
 
-// Close stops the engine, frees the head and removes its temporary
-// directory. It is safe to call more than once.
+// Close stops the engine; the samples are freed with the Embedded. It is safe
+// to call more than once.
 func (e *Embedded) Close() error {
 	e.closeOnce.Do(func() {
-		var errs []error
-		if e.engine != nil {
-			errs = append(errs, e.engine.Close())
-		}
-		if e.head != nil {
-			errs = append(errs, e.head.Close())
-		}
-		if err := os.RemoveAll(e.dir); err != nil {
-			errs = append(errs, fmt.Errorf("could not remove %s: %w", e.dir, err))
-		}
-		if err := errors.Join(errs...); err != nil {
+		if err := e.engine.Close(); err != nil {
 			e.closeErr = fmt.Errorf("could not close %s: %w", e, err)
 		}
 	})
@@ -674,6 +586,15 @@ func (e *Embedded) Close() error {
 
 // String describes the source: "file <path>".
 func (e *Embedded) String() string { return "file " + e.path }
+
+// Span is the time of the data's first and last sample; zero times when it
+// holds none.
+func (e *Embedded) Span() (first, last time.Time) {
+	if e.store.mint > e.store.maxt {
+		return time.Time{}, time.Time{}
+	}
+	return time.UnixMilli(e.store.mint).UTC(), time.UnixMilli(e.store.maxt).UTC()
+}
 
 func timeString(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano)
