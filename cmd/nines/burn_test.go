@@ -102,6 +102,7 @@ func TestBurnOverAPeriod(t *testing.T) {
 
 func TestBurnAndStatusErrors(t *testing.T) {
 	dir, data, specs := scenarioFiles(t)
+	at := scenario.At.Format(time.RFC3339)
 	cases := []struct {
 		name     string
 		args     []string
@@ -116,9 +117,9 @@ func TestBurnAndStatusErrors(t *testing.T) {
 			exitFailure, "nines: unknown output format \"xml\": use table, wide, json, csv, markdown\nRun 'nines burn --help' for usage.\n"},
 		{"a bad --at", []string{"burn", "--specs", specs, "--source", data, "--at", "yesterday"},
 			exitFailure, "nines: invalid --at \"yesterday\": use RFC 3339 (2026-09-30T12:00:00Z) or unix seconds\nRun 'nines burn --help' for usage.\n"},
-		{"an unknown service lists the known ones", []string{"burn", "--specs", specs, "--source", data, "--service", "nope"},
+		{"an unknown service lists the known ones", []string{"burn", "--specs", specs, "--source", data, "--at", at, "--service", "nope"},
 			exitFailure, "nines: unknown service \"nope\": the specs define burning, exhausted, gateway, ghost, recs, sparse, steady\nRun 'nines burn --help' for usage.\n"},
-		{"a bad period", []string{"burn", "--specs", specs, "--source", data, "--period", "Q3"},
+		{"a bad period", []string{"burn", "--specs", specs, "--source", data, "--at", at, "--period", "Q3"},
 			exitFailure, "nines: invalid period \"Q3\": use month, quarter, a quarter such as 2026-Q3 or a month such as 2026-09\nRun 'nines burn --help' for usage.\n"},
 		{"positional arguments are refused", []string{"burn", "checkout"},
 			exitFailure, "nines: unknown command \"checkout\" for \"nines burn\"\nRun 'nines burn --help' for usage.\n"},
