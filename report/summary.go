@@ -185,7 +185,8 @@ func signedCount(v *float64) string {
 
 // SummaryGrids are the one-pager's tables: tiers, services, top cost
 // drivers and missed SLOs. The narrow tables (wide false) fit 120 columns:
-// the tiers without nines, downtime, MTBF and the change in incidents; the
+// the tiers without nines, downtime, MTTR, MTBF and the change in
+// incidents, the worst budget used headed BUDGET USED; the
 // services without the availability change, nines, MTTR, MTBF and owner;
 // the missed SLOs without the owner; then a note of what -o wide adds.
 func SummaryGrids(s *Summary, wide bool) []Grid {
@@ -268,13 +269,14 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 		mg.Notes = append(mg.Notes, "Every SLO with data met its objective.")
 	}
 	if !wide {
-		tg = dropColumns(tg, 5, 7, 9, 11)
+		tg = dropColumns(tg, 5, 7, 9, 10, 11)
+		tg.Header[5] = "BUDGET USED"
 		sg = dropColumns(sg, 4, 5, 8, 9, 12)
 		mg = dropColumns(mg, 5)
 		for _, g := range []*Grid{&tg, &sg, &dg, &mg} {
 			g.Notes = wrapNotes(g.Notes, NarrowWidth)
 		}
-		mg.Notes = append(mg.Notes, wideNote("nines, downtime, MTTR and MTBF where missing, the changes in availability and incidents, and the owners"))
+		mg.Notes = append(mg.Notes, wideNote("nines, downtime, MTTR, MTBF, the changes in availability and incidents, and the owners"))
 	}
 	return []Grid{tg, sg, dg, mg}
 }
