@@ -75,7 +75,7 @@ func TestCostFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"an unknown format lists the known ones", []string{"-o", "xlsx"}, `unknown output format "xlsx": use table, json, csv, markdown`},
+		{"an unknown format lists the known ones", []string{"-o", "xlsx"}, `unknown output format "xlsx": use table, wide, json, csv, markdown`},
 		{"two periods at once are refused", []string{"--window", "30d", "--quarter", "2026-Q3"}, "give one period: --window, --quarter, --month or --from/--to"},
 		{"--to alone is refused", []string{"--to", "2026-09-01T00:00:00Z"}, "--to needs --from"},
 		{"a window must be a duration", []string{"--window", "a month"}, `invalid --window "a month": use a duration such as 30d or 90d`},
@@ -178,7 +178,7 @@ func TestSummaryFlagErrors(t *testing.T) {
 	}{
 		{"summaries are per quarter or month", []string{"--window", "30d"}, "unknown flag: --window"},
 		{"one period at a time", []string{"--quarter", "2026-Q3", "--month", "2026-09"}, "give one period: --quarter or --month"},
-		{"an unknown format lists the known ones", []string{"-o", "xlsx"}, `unknown output format "xlsx": use table, json, csv, markdown`},
+		{"an unknown format lists the known ones", []string{"-o", "xlsx"}, `unknown output format "xlsx": use table, wide, json, csv, markdown`},
 		{"a quarter must be a quarter", []string{"--quarter", "Q3"}, `invalid --quarter "Q3": use a quarter such as 2026-Q3, or quarter for the current one`},
 	}
 	for _, tt := range tests {
