@@ -250,4 +250,4 @@ func (r *CostReport) Service(name string) (ServiceCost, bool) {
 }
 
 // Grids are the tables of `nines cost`: see CostGrids.
-func (r *CostReport) Grids(GridOptions) []Grid { return CostGrids(r) }
+func (r *CostReport) Grids(o GridOptions) []Grid { return CostGrids(r, o.Wide) }

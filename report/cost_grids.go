@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -73,8 +74,8 @@ func (p PeriodInfo) PeriodLabel() string {
 }
 
 // CostServicesGrid is a row per service: incidents, MTTR and the cost by
-// component.
-func CostServicesGrid(r *CostReport) Grid {
+// component. The narrow table (wide false) leaves out the tier and MTBF.
+func CostServicesGrid(r *CostReport, wide bool) Grid {
 	g := Grid{
 		Title:  "Cost by service, " + r.Period.PeriodLabel(),
 		Header: []string{"SERVICE", "TIER", "INCIDENTS", "MTTR", "MTBF", "LOST REVENUE", "LABOR", "OPPORTUNITY", "SLA CREDITS", "TOTAL"},
@@ -97,7 +98,29 @@ func CostServicesGrid(r *CostReport) Grid {
 			Money(t.LostRevenue, t.Currency), Money(t.Labor, t.Currency), Money(t.Opportunity, t.Currency),
 			Money(t.SLACredits, t.Currency), Money(t.Total, t.Currency)})
 	}
+	if !wide {
+		g = dropColumns(g, 1, 4)
+		g.Notes = wrapNotes(g.Notes, NarrowWidth)
+	}
 	return g
+}
+
+// dropColumns is g without the columns at the given indexes.
+func dropColumns(g Grid, cols ...int) Grid {
+	keep := func(cells []string) []string {
+		var out []string
+		for i, c := range cells {
+			if !slices.Contains(cols, i) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	out := Grid{Title: g.Title, Header: keep(g.Header), Notes: g.Notes}
+	for _, r := range g.Rows {
+		out.Rows = append(out.Rows, keep(r))
+	}
+	return out
 }
 
 // CostSLOsGrid is a row per SLO: objective, availability, downtime and the
@@ -135,8 +158,10 @@ func CostSLOsGrid(r *CostReport) Grid {
 	return g
 }
 
-// CostIncidentsGrid is a row per incident with its cost.
-func CostIncidentsGrid(r *CostReport) Grid {
+// CostIncidentsGrid is a row per incident with its cost. The narrow table
+// (wide false) has the total only, not its components, and titles cut to 30
+// characters.
+func CostIncidentsGrid(r *CostReport, wide bool) Grid {
 	g := Grid{
 		Title:  "Incidents",
 		Header: []string{"START", "SERVICE", "DURATION", "PEAK", "DOWNTIME", "SOURCE", "LOST REVENUE", "LABOR", "OPPORTUNITY", "TOTAL", "TITLE"},
@@ -164,22 +189,63 @@ func CostIncidentsGrid(r *CostReport) Grid {
 	if len(r.Incidents) == 0 {
 		g.Notes = append(g.Notes, "No incidents in the period.")
 	}
+	if !wide {
+		for _, row := range g.Rows {
+			row[10] = clip(row[10], narrowTitle)
+		}
+		g = dropColumns(g, 5, 6, 7, 8)
+	}
 	return g
 }
 
+// narrowTitle is the most characters of an incident title in the narrow
+// incidents table.
+const narrowTitle = 30
+
 // CostBreakdownGrid is every line behind each service's cost: component,
-// item, the formula with its inputs, and the amount.
-func CostBreakdownGrid(r *CostReport) Grid {
+// item, the formula with its inputs, and the amount. The narrow table (wide
+// false) has no formulas and one labor line per service, not one per role.
+func CostBreakdownGrid(r *CostReport, wide bool) Grid {
 	g := Grid{Title: "Cost breakdown", Header: []string{"SERVICE", "COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
 	for _, s := range r.Services {
 		if s.Cost == nil {
 			continue
 		}
-		for _, row := range BreakdownRows(s.Cost, s.Incidents) {
+		rows := BreakdownRows(s.Cost, s.Incidents)
+		if !wide {
+			rows = narrowBreakdown(rows, s.Cost)
+		}
+		for _, row := range rows {
 			g.Rows = append(g.Rows, append([]string{s.Service}, row...))
 		}
 	}
+	if !wide {
+		g = dropColumns(g, 3)
+	}
 	return g
+}
+
+// narrowBreakdown folds the labor lines of rows (from BreakdownRows) into
+// one: "labor", "N roles", the labor's amount.
+func narrowBreakdown(rows [][]string, b *Breakdown) [][]string {
+	var out [][]string
+	roles := 0
+	for _, r := range rows {
+		if r[0] == "labor" {
+			roles++
+		}
+	}
+	folded := false
+	for _, r := range rows {
+		switch {
+		case r[0] != "labor" || roles < 2:
+			out = append(out, r)
+		case !folded:
+			out = append(out, []string{"labor", fmt.Sprintf("%d roles", roles), "", Money(b.Labor, b.Currency)})
+			folded = true
+		}
+	}
+	return out
 }
 
 // BreakdownRows are a breakdown's lines as component, item, formula and
@@ -241,15 +307,22 @@ func timeZone(name string) *time.Location {
 }
 
 // CostGrids are the tables of `nines cost`: services, SLOs, incidents and
-// the breakdown, with how incidents were found as a note of the last.
-func CostGrids(r *CostReport) []Grid {
-	gs := []Grid{CostServicesGrid(r), CostSLOsGrid(r), CostIncidentsGrid(r), CostBreakdownGrid(r)}
+// the breakdown, with how incidents were found as a note of the last. The
+// narrow tables (wide false) fit 120 columns and end with a note of what
+// -o wide adds.
+func CostGrids(r *CostReport, wide bool) []Grid {
+	gs := []Grid{CostServicesGrid(r, wide), CostSLOsGrid(r), CostIncidentsGrid(r, wide), CostBreakdownGrid(r, wide)}
 	last := &gs[len(gs)-1]
 	last.Notes = append(last.Notes, fmt.Sprintf("Incidents: steps of %s, burn above each SLO's fastest page factor, merged across gaps under %s.",
 		r.Detection.Step, Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second)))))
 	if r.Detection.Threshold != nil {
 		last.Notes[len(last.Notes)-1] = fmt.Sprintf("Incidents: steps of %s, burn above %sx, merged across gaps under %s.",
 			r.Detection.Step, plainNumber(*r.Detection.Threshold), Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second))))
+	}
+	if !wide {
+		gs[1].Notes = wrapNotes(gs[1].Notes, NarrowWidth)
+		last.Notes = append(wrapNotes(last.Notes, NarrowWidth),
+			wideNote("each service's tier and MTBF, each incident's cost components, every labor role and every formula"))
 	}
 	return gs
 }

@@ -31,7 +31,7 @@ type WhatIfReport struct {
 }
 
 // Grids are the what-if's tables: see WhatIfGrids.
-func (r *WhatIfReport) Grids(GridOptions) []Grid { return WhatIfGrids(r) }
+func (r *WhatIfReport) Grids(o GridOptions) []Grid { return WhatIfGrids(r, o.Wide) }
 
 // WhatIfSLO is one SLO's error budget before and after the outage.
 type WhatIfSLO struct {
@@ -83,8 +83,11 @@ type WhatIfReason struct {
 }
 
 // WhatIfGrids are the tables of a what-if: the outage's cost, the budgets,
-// the SLA credit and the gate.
-func WhatIfGrids(r *WhatIfReport) []Grid {
+// the SLA credit and the gate. The narrow tables (wide false) fit 120
+// columns: no formulas, the severities of the alerts firing after rather
+// than each alert, and the notes and gate reasons wrapped; a note says what
+// -o wide adds.
+func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 	title := fmt.Sprintf("What if %s fails for %s (%s of requests) at %s", r.Service, r.Outage, Percent(r.ErrorRatio, 0), r.At.Format("2006-01-02 15:04 MST"))
 	var gs []Grid
 	cg := Grid{Title: title + ": cost", Header: []string{"COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
@@ -92,6 +95,10 @@ func WhatIfGrids(r *WhatIfReport) []Grid {
 		cg.Rows = BreakdownRows(r.Cost, 1)
 	} else {
 		cg.Notes = append(cg.Notes, r.Service+" has no cost model: add a cost: section to its tier or service to price the outage.")
+	}
+	if !wide {
+		cg = dropColumns(cg, 2)
+		cg.Notes = wrapNotes(cg.Notes, NarrowWidth)
 	}
 	gs = append(gs, cg)
 	bg := Grid{Title: "Error budget", Header: []string{"SLO", "OBJECTIVE", "WINDOW", "OUTAGE", "LEFT NOW", "LEFT AFTER", "LEFT IN MONEY NOW", "AFTER", "ALERTS AFTER"}}
@@ -111,6 +118,9 @@ func WhatIfGrids(r *WhatIfReport) []Grid {
 			row = append(row, strings.ReplaceAll(s.DataState, "_", " "), "-", "-", "-", "-")
 		} else {
 			alerts := strings.Join(s.FiringAfter, ", ")
+			if !wide {
+				alerts = severities(s.FiringAfter)
+			}
 			if alerts == "" {
 				alerts = "-"
 			}
@@ -119,6 +129,9 @@ func WhatIfGrids(r *WhatIfReport) []Grid {
 		bg.Rows = append(bg.Rows, row)
 	}
 	bg.Notes = append(bg.Notes, r.Note)
+	if !wide {
+		bg.Notes = wrapNotes(bg.Notes, NarrowWidth)
+	}
 	gs = append(gs, bg)
 	if r.SLA != nil {
 		gs = append(gs, Grid{Title: "SLA credit", Header: []string{"SLO", "MONTH", "AVAILABILITY NOW", "AFTER", "CREDIT NOW", "AFTER", "EXTRA"},
@@ -135,10 +148,46 @@ func WhatIfGrids(r *WhatIfReport) []Grid {
 	if len(reasons) == 0 {
 		reasons = []string{"-"}
 	}
+	if !wide {
+		var wrapped []string
+		for _, x := range reasons {
+			wrapped = append(wrapped, wrapText(x, "", "  ", narrowReasons)...)
+		}
+		reasons = wrapped
+	}
 	gg.Rows = [][]string{{r.Gate.Before, r.Gate.After, reasons[0]}}
 	for _, x := range reasons[1:] {
 		gg.Rows = append(gg.Rows, []string{"", "", x})
 	}
+	if !wide {
+		gg.Notes = append(gg.Notes, wideNote("the formula of each cost line and each alert that would fire"))
+	}
 	gs = append(gs, gg)
 	return gs
+}
+
+// narrowReasons is the most characters of a line of the gate's reasons in
+// the narrow what-if table, after the NOW and AFTER columns.
+const narrowReasons = 100
+
+// severities names the severities of the alerts ("page 1h/5m 14.4x"), in
+// the order first seen, with how many of each: "page x2, ticket".
+func severities(alerts []string) string {
+	var order []string
+	n := map[string]int{}
+	for _, a := range alerts {
+		sev, _, _ := strings.Cut(a, " ")
+		if n[sev] == 0 {
+			order = append(order, sev)
+		}
+		n[sev]++
+	}
+	out := make([]string, len(order))
+	for i, sev := range order {
+		out[i] = sev
+		if n[sev] > 1 {
+			out[i] += fmt.Sprintf(" x%d", n[sev])
+		}
+	}
+	return strings.Join(out, ", ")
 }

@@ -262,13 +262,24 @@ func firingLabel(f []string) string {
 	return strings.Join(f, ", ")
 }
 
-// sloGrid is the table of SLOs: a row per SLO.
-func (g GateDecision) sloGrid() Grid {
+// sloGrid is the table of SLOs: a row per SLO. The narrow one (wide false)
+// names the first alert firing and how many more, with a note of what -o
+// wide adds when it left any out.
+func (g GateDecision) sloGrid(wide bool) Grid {
 	verdicts := g.sloVerdicts()
 	grid := Grid{Header: []string{"SLO", "OBJECTIVE", "WINDOW", "DATA", "BUDGET LEFT", "FIRING", "EVALUATED", "VERDICT"}}
+	dropped := false
 	for _, s := range g.SLOs {
+		firing := firingNames(s.Firing)
+		if !wide && len(firing) > 1 {
+			firing = []string{fmt.Sprintf("%s +%d more", firing[0], len(firing)-1)}
+			dropped = true
+		}
 		grid.Rows = append(grid.Rows, []string{s.SLO, Objective(s.Objective), s.Window, s.dataLabel(),
-			budgetLabel(s.BudgetLeft), firingLabel(firingNames(s.Firing)), s.evaluationLabel(g.At), verdicts[s.SLO]})
+			budgetLabel(s.BudgetLeft), firingLabel(firing), s.evaluationLabel(g.At), verdicts[s.SLO]})
+	}
+	if dropped {
+		grid.Notes = append(grid.Notes, wideNote("every alert firing"))
 	}
 	return grid
 }
@@ -307,11 +318,14 @@ func (g GateDecision) fallbackLine() string {
 	return s + ") for " + strings.Join(fb.SLOs, ", ")
 }
 
-// Render writes the decision as text (for people) or Markdown (as for a
+// Render writes the decision as text (for people: 120 columns wide at
+// most), wide text (every alert, no line wrapped) or Markdown (as for a
 // GitHub step summary); JSON and the other formats are left to Export.
 func (g GateDecision) Render(w io.Writer, f Format) (bool, error) {
 	switch f {
 	case Text:
+		return true, writeGateText(w, g, false)
+	case Wide:
 		return true, WriteGateText(w, g)
 	case Markdown:
 		return true, WriteGateMarkdown(w, g)
@@ -319,16 +333,30 @@ func (g GateDecision) Render(w io.Writer, f Format) (bool, error) {
 	return false, nil
 }
 
-// WriteGateText writes the decision for people: the headline, a table of the
-// SLOs, every reason, whom to contact and how the decision was reached.
-func WriteGateText(w io.Writer, g GateDecision) error {
+// WriteGateText writes the decision for people in full (-o wide): the
+// headline, a table of the SLOs, every reason, whom to contact and how the
+// decision was reached.
+func WriteGateText(w io.Writer, g GateDecision) error { return writeGateText(w, g, true) }
+
+// writeGateText is WriteGateText; unless wide, the table names the first
+// alert firing only and every line of prose is wrapped to 120 columns.
+func writeGateText(w io.Writer, g GateDecision, wide bool) error {
 	var b strings.Builder
-	b.WriteString(g.Headline() + "\n")
+	line := func(first, rest, text string) {
+		if wide {
+			b.WriteString(first + text + "\n")
+			return
+		}
+		for _, l := range wrapText(text, first, rest, NarrowWidth) {
+			b.WriteString(l + "\n")
+		}
+	}
+	line("", "  ", g.Headline())
 	if g.Override != nil {
-		fmt.Fprintf(&b, "Override reason: %s\n", g.Override.Reason)
+		line("Override reason: ", "  ", g.Override.Reason)
 	}
 	b.WriteString("\n")
-	if err := Write(&b, Table, g.sloGrid()); err != nil {
+	if err := Write(&b, Table, g.sloGrid(wide)); err != nil {
 		return err
 	}
 	b.WriteString("\nReasons, most important first:\n")
@@ -337,16 +365,18 @@ func WriteGateText(w io.Writer, g GateDecision) error {
 		width = max(width, len(r.SLO))
 	}
 	for _, r := range g.Reasons {
-		fmt.Fprintf(&b, "  %-5s  %-*s  %s\n", r.Effect, width, r.SLO, r.Message)
+		first := fmt.Sprintf("  %-5s  %-*s  ", r.Effect, width, r.SLO)
+		line(first, strings.Repeat(" ", len(first)+2), r.Message)
 	}
 	b.WriteString("\n")
 	owner := slo.Owner{Team: g.Owner.Team, Contact: g.Owner.Contact}.String()
 	if owner == "" {
 		owner = "none given in the spec"
 	}
-	fmt.Fprintf(&b, "Owner:     %s\n", owner)
-	fmt.Fprintf(&b, "Fallback:  %s\n", g.fallbackLine())
-	fmt.Fprintf(&b, "Decision:  %s at %s, source %s\n", g.ID, g.At.Format(time.RFC3339), g.Source)
+	const indent = "             "
+	line("Owner:     ", indent, owner)
+	line("Fallback:  ", indent, g.fallbackLine())
+	line("Decision:  ", indent, fmt.Sprintf("%s at %s, source %s", g.ID, g.At.Format(time.RFC3339), g.Source))
 	if g.Blocked() {
 		b.WriteString("To deploy anyway, agree it with the owner and run again with --override --reason TEXT (audited).\n")
 	}

@@ -32,9 +32,15 @@ var conditionRank = map[string]int{"outage": 0, "degraded": 1, ConditionError: 2
 // error, no data, operational.
 func ConditionRank(c string) int { return conditionRank[c] }
 
-// StatusGrid is the status table: a row per service.
-func StatusGrid(svcs []ServiceStatus) Grid {
+// StatusGrid is the status table: a row per service. The narrow table (wide
+// false) fits 120 columns: the first detail of each service with how many
+// more there are, and no owner; the wide one has every detail and the owner.
+func StatusGrid(svcs []ServiceStatus, wide bool) Grid {
 	g := Grid{Header: []string{"SERVICE", "TIER", "STATUS", "DETAIL", "OWNER"}}
+	if !wide {
+		g.Header = g.Header[:4]
+	}
+	dropped := false
 	for _, s := range svcs {
 		var detail []string
 		slos := append([]SLOStatus(nil), s.SLOs...)
@@ -61,10 +67,26 @@ func StatusGrid(svcs []ServiceStatus) Grid {
 			}
 			detail = []string{fmt.Sprintf("%d %s within budget", len(s.SLOs), n)}
 		}
-		g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), strings.Join(detail, "; "), ownerLabel(s.Owner)})
+		if wide {
+			g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), strings.Join(detail, "; "), ownerLabel(s.Owner)})
+			continue
+		}
+		d := clip(detail[0], narrowDetail)
+		if len(detail) > 1 {
+			d += fmt.Sprintf(" +%d more", len(detail)-1)
+		}
+		dropped = dropped || len(detail) > 1 || d != detail[0] || ownerLabel(s.Owner) != ""
+		g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), d})
+	}
+	if dropped {
+		g.Notes = append(g.Notes, wideNote("every SLO's detail and the owner"))
 	}
 	return g
 }
 
+// narrowDetail is the most characters of a detail in the narrow status
+// table.
+const narrowDetail = 60
+
 // Grids implements Tabular: the status table.
-func (r *StatusReport) Grids(GridOptions) []Grid { return []Grid{StatusGrid(r.Services)} }
+func (r *StatusReport) Grids(o GridOptions) []Grid { return []Grid{StatusGrid(r.Services, o.Wide)} }

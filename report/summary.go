@@ -184,8 +184,12 @@ func signedCount(v *float64) string {
 }
 
 // SummaryGrids are the one-pager's tables: tiers, services, top cost
-// drivers and missed SLOs.
-func SummaryGrids(s *Summary) []Grid {
+// drivers and missed SLOs. The narrow tables (wide false) fit 120 columns:
+// the tiers without nines, downtime, MTTR, MTBF and the change in
+// incidents, the worst budget used headed BUDGET USED; the
+// services without the availability change, nines, MTTR, MTBF and owner;
+// the missed SLOs without the owner; then a note of what -o wide adds.
+func SummaryGrids(s *Summary, wide bool) []Grid {
 	prevName := s.PreviousPeriod.Name
 	vs := "vs " + prevName
 	tg := Grid{
@@ -264,6 +268,16 @@ func SummaryGrids(s *Summary) []Grid {
 	if len(s.Missed) == 0 {
 		mg.Notes = append(mg.Notes, "Every SLO with data met its objective.")
 	}
+	if !wide {
+		tg = dropColumns(tg, 5, 7, 9, 10, 11)
+		tg.Header[5] = "BUDGET USED"
+		sg = dropColumns(sg, 4, 5, 8, 9, 12)
+		mg = dropColumns(mg, 5)
+		for _, g := range []*Grid{&tg, &sg, &dg, &mg} {
+			g.Notes = wrapNotes(g.Notes, NarrowWidth)
+		}
+		mg.Notes = append(mg.Notes, wideNote("nines, downtime, MTTR, MTBF, the changes in availability and incidents, and the owners"))
+	}
 	return []Grid{tg, sg, dg, mg}
 }
 
@@ -276,20 +290,22 @@ func nines(v *float64) string {
 }
 
 // Grids are the one-pager's tables: see SummaryGrids.
-func (s *Summary) Grids(GridOptions) []Grid { return SummaryGrids(s) }
+func (s *Summary) Grids(o GridOptions) []Grid { return SummaryGrids(s, o.Wide) }
 
-// Render writes the one-pager in table, markdown and csv (see WriteSummary)
-// and leaves JSON and the rest to Export.
+// Render writes the one-pager in table, wide, markdown and csv (see
+// WriteSummary) and leaves JSON and the rest to Export.
 func (s *Summary) Render(w io.Writer, f Format) (bool, error) {
 	switch f {
-	case Table, Markdown, CSV:
+	case Table, Wide, Markdown, CSV:
 		return true, WriteSummary(w, f, s)
 	}
 	return false, nil
 }
 
 // WriteSummary renders the one-pager: a title and the headline, then the
-// tables (table and markdown); the tables alone in CSV.
+// tables (table, wide and markdown); the tables alone in CSV. The table
+// format fits 120 columns (narrow tables, the headline wrapped); wide has
+// every column.
 func WriteSummary(w io.Writer, f Format, s *Summary) error {
 	title := "Reliability summary: " + s.Period.PeriodLabel()
 	if s.PreviousPeriod.Name != "" {
@@ -303,15 +319,30 @@ func WriteSummary(w io.Writer, f Format, s *Summary) error {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(l))
 		}
 		b.WriteString("\n")
-	case Table:
+	case Wide:
 		fmt.Fprintf(&b, "%s\n\n", title)
 		for _, l := range s.Headline {
 			fmt.Fprintf(&b, "  %s\n", l)
+		}
+		b.WriteString("\n")
+	case Table:
+		for _, l := range wrapText(title, "", "  ", NarrowWidth) {
+			fmt.Fprintf(&b, "%s\n", l)
+		}
+		b.WriteString("\n")
+		for _, h := range s.Headline {
+			for _, l := range wrapText(h, "  ", "    ", NarrowWidth) {
+				fmt.Fprintf(&b, "%s\n", l)
+			}
 		}
 		b.WriteString("\n")
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("could not write %s output: %w", f, err)
 	}
-	return Write(w, f, SummaryGrids(s)...)
+	tf := f
+	if f == Wide {
+		tf = Table
+	}
+	return Write(w, tf, SummaryGrids(s, f != Table)...)
 }

@@ -57,6 +57,7 @@ func TestBurnAndStatusGolden(t *testing.T) {
 		{"burn_scenario.csv", "burn", "csv"},
 		{"burn_scenario.md", "burn", "markdown"},
 		{"status_scenario.txt", "status", "table"},
+		{"status_scenario_wide.txt", "status", "wide"},
 		{"status_scenario.json", "status", "json"},
 		{"status_scenario.md", "status", "markdown"},
 	}

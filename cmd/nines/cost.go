@@ -101,7 +101,7 @@ every field.`,
 	opts.period.addFlags(c, false)
 	opts.det.addFlags(c)
 	f := c.Flags()
-	f.StringVarP(&opts.output, "output", "o", "table", "output format: table, json, csv or markdown")
+	f.StringVarP(&opts.output, "output", "o", "table", "output format: table, wide, json, csv or markdown")
 	f.StringVar(&whatIf, "what-if", "", "price a hypothetical outage of this length now (45m, 2h); needs one --service")
 	f.StringVar(&errorRatio, "error-ratio", "1", "the share of requests failing during the --what-if outage (0.25 is a quarter)")
 	f.StringSliceVar(&opts.hit, "slo", nil, "the SLOs the --what-if outage hits (default every SLO of the service)")

@@ -212,7 +212,7 @@ func TestRunCostTableAndProgress(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		s, out, errOut := testStreams(nil)
 		s.ErrOutIsTTY = tty
-		code := run(context.Background(), []string{"cost", "--specs", specs, "--source", data, "--at", fleetAt, "--quarter", "2026-Q3", "--service", "shop"}, s)
+		code := run(context.Background(), []string{"cost", "--specs", specs, "--source", data, "--at", fleetAt, "--quarter", "2026-Q3", "--service", "shop", "-o", "wide"}, s)
 		if code != exitOK {
 			t.Fatalf("exit %d; stderr:\n%s", code, errOut)
 		}
@@ -293,14 +293,18 @@ func TestRunCostWhatIf(t *testing.T) {
 
 func TestSummaryGolden(t *testing.T) {
 	dir, data, specs, incidents := fleetFiles(t)
-	for _, f := range []struct{ format, ext string }{{"table", "txt"}, {"markdown", "md"}, {"json", "json"}, {"csv", "csv"}} {
+	for _, f := range []struct{ format, ext string }{{"table", "txt"}, {"wide", "txt"}, {"markdown", "md"}, {"json", "json"}, {"csv", "csv"}} {
 		t.Run(f.format, func(t *testing.T) {
 			code, out, errOut := runCLI(t, dir, "summary", "-o", f.format, "--specs", specs, "--source", data, "--at", fleetAt,
 				"--quarter", "2026-Q3", "--incidents", incidents)
 			if code != exitOK {
 				t.Fatalf("exit %d; stderr:\n%s", code, errOut)
 			}
-			golden(t, "summary_fleet."+f.ext, []byte(out))
+			name := "summary_fleet." + f.ext
+			if f.format == "wide" {
+				name = "summary_fleet_wide.txt"
+			}
+			golden(t, name, []byte(out))
 		})
 	}
 }

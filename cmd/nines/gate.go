@@ -144,7 +144,7 @@ The full reference is docs/gate.md.`,
 	f.StringVar(&opts.service, "service", "", "the service to deploy (required)")
 	f.StringSliceVar(&opts.slos, "slo", nil, "only these SLOs of the service (repeat or comma-separate; default all)")
 	f.StringVar(&changeType, "change-type", string(slo.ChangeNormal), "the kind of change: normal, hotfix, rollback or security")
-	f.StringVarP(&output, "output", "o", string(gateText), "output format: text, json or markdown")
+	f.StringVarP(&output, "output", "o", string(gateText), "output format: text, wide, json or markdown")
 	f.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "block (exit 3) on warnings too")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "evaluate and report, but exit 0 whatever the verdict; marked in the output and audit log")
 	f.BoolVar(&override, "override", false, "allow the deploy whatever the policy says (needs --reason; audited)")
@@ -161,7 +161,7 @@ The full reference is docs/gate.md.`,
 func (opts *gateOptions) parse(c *cobra.Command, changeType, output string, override bool, reason, actor string) error {
 	flags := c.Flags()
 	var err error
-	if opts.format, err = outputFormat(output, gateText, report.JSON, report.Markdown); err != nil {
+	if opts.format, err = outputFormat(output, gateText, report.Wide, report.JSON, report.Markdown); err != nil {
 		return err
 	}
 	opts.service = strings.TrimSpace(opts.service)

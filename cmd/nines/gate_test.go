@@ -82,7 +82,7 @@ func TestGateFlags(t *testing.T) {
 		{
 			name: "an unknown output format",
 			args: []string{"--service", "checkout", "-o", "csv"},
-			err:  `unknown output format "csv": use text, json, markdown`,
+			err:  `unknown output format "csv": use text, wide, json, markdown`,
 		},
 		{
 			name: "an override needs a reason",
@@ -195,6 +195,9 @@ func TestGateOutput(t *testing.T) {
 	t.Run("a fast burn blocks as text", func(t *testing.T) {
 		gateGolden(t, "gate/block.txt", exitBlocked, nil, "--service", "checkout")
 	})
+	t.Run("a fast burn blocks as wide text", func(t *testing.T) {
+		gateGolden(t, "gate/block_wide.txt", exitBlocked, nil, "--service", "checkout", "-o", "wide")
+	})
 	t.Run("a fast burn blocks as JSON", func(t *testing.T) {
 		out, _ := gateGolden(t, "gate/block.json", exitBlocked, map[string]string{"GITHUB_SHA": "abc123", "GITHUB_TOKEN": "ghs_secret"},
 			"--service", "checkout", "-o", "json")
@@ -224,6 +227,9 @@ func TestGateOutput(t *testing.T) {
 	t.Run("a rollback during a freeze is allowed", func(t *testing.T) {
 		gateGolden(t, "gate/rollback.txt", exitOK, nil, "--service", "checkout", "--change-type", "rollback")
 	})
+	t.Run("a rollback during a freeze is allowed, as wide text", func(t *testing.T) {
+		gateGolden(t, "gate/rollback_wide.txt", exitOK, nil, "--service", "checkout", "--change-type", "rollback", "-o", "wide")
+	})
 	t.Run("an exhausted budget blocks", func(t *testing.T) {
 		gateGolden(t, "gate/exhausted.txt", exitBlocked, nil, "--service", "payments")
 	})
@@ -252,12 +258,14 @@ func TestGateOutputOnTheLastKnownGoodEvaluation(t *testing.T) {
 		t.Fatalf("priming run: exit %d\n%s", code, errOut)
 	}
 	broken := gateFaultURL(t, "500")
-	code, out, errOut := gateRun(t, nil, "--specs", specs, "--prometheus.url", broken, "--cache-dir", cache,
-		"--at", gateAt.Format(time.RFC3339), "--service", "search", "--query.retries", "0")
-	if code != exitOK {
-		t.Fatalf("exit %d, want 0 (warn on the cache)\n%s", code, errOut)
+	for _, f := range []struct{ output, name string }{{"text", "gate/last-known-good.txt"}, {"wide", "gate/last-known-good_wide.txt"}} {
+		code, out, errOut := gateRun(t, nil, "--specs", specs, "--prometheus.url", broken, "--cache-dir", cache,
+			"--at", gateAt.Format(time.RFC3339), "--service", "search", "--query.retries", "0", "-o", f.output)
+		if code != exitOK {
+			t.Fatalf("-o %s: exit %d, want 0 (warn on the cache)\n%s", f.output, code, errOut)
+		}
+		golden(t, f.name, []byte(strings.ReplaceAll(out, broken, "http://prometheus.test")))
 	}
-	golden(t, "gate/last-known-good.txt", []byte(strings.ReplaceAll(out, broken, "http://prometheus.test")))
 }
 
 func TestGateOnGitHubActions(t *testing.T) {

@@ -80,7 +80,7 @@ documents every field.`,
 	opts.sel.addFlags(c)
 	opts.period.addFlags(c, true)
 	opts.det.addFlags(c)
-	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, json, csv or markdown")
+	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, wide, json, csv or markdown")
 	return c
 }
 
