@@ -47,7 +47,7 @@ and currency in JSON) is the budget left in money: what a full outage as long
 as the minutes left would cost (lost revenue, the responders' labor, the
 diverted work); 0 once the budget is gone.`,
 		Example: `  # The quick start: the demo data, no server needed
-  nines burn --source specs/demo/metrics.om.gz --at 2026-10-14T12:00:00Z
+  nines burn --source demo --at 2026-10-14T12:00:00Z
 
   # One service against Prometheus, as JSON
   nines burn --prometheus.url http://prometheus:9090 --service checkout -o json

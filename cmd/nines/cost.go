@@ -79,7 +79,7 @@ names the ones it hits (a failing dependency may leave latency alone).
 "sla", "gate": {"before", "after", "reasons_after"}}. docs/cost.md documents
 every field.`,
 		Example: `  # What the third quarter cost, on the demo data
-  nines cost --source specs/demo/metrics.om.gz --quarter 2026-Q3 --at 2026-10-14T12:00:00Z
+  nines cost --source demo --quarter 2026-Q3 --at 2026-10-14T12:00:00Z
 
   # One service over the last 90 days, with the incidents file, as JSON
   nines cost --service checkout --window 90d --incidents incidents.yaml -o json

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,15 +44,6 @@ func (sel *selection) selection() app.Selection {
 	return app.Selection{Services: sel.services, Tiers: sel.tiers, SLOs: sel.slos}
 }
 
-// pick returns the selected SLOs, or a usage error naming what is unknown.
-func (sel *selection) pick(cat *slo.Catalog) ([]slo.SLO, error) {
-	slos, err := sel.selection().Pick(cat)
-	if err != nil {
-		return nil, &usageError{err: err}
-	}
-	return slos, nil
-}
-
 // parsePeriodFlag reads --period (with --timezone) at time at; nil when
 // not given.
 func parsePeriodFlag(period, tz string, at time.Time) (*slo.Period, error) {
@@ -71,58 +59,4 @@ func parsePeriodFlag(period, tz string, at time.Time) (*slo.Period, error) {
 		return nil, &usageError{err: err}
 	}
 	return &p, nil
-}
-
-// warner prints warnings on stderr, each once however often it comes.
-type warner struct {
-	w    io.Writer
-	seen map[string]bool
-}
-
-func newWarner(w io.Writer) *warner { return &warner{w: w, seen: map[string]bool{}} }
-
-func (p *warner) print(warnings []string) {
-	for _, w := range warnings {
-		if !p.seen[w] {
-			p.seen[w] = true
-			fmt.Fprintf(p.w, "warning: %s\n", w)
-		}
-	}
-}
-
-// allFailed reports the source error when the source failed for every SLO:
-// then a table of errors says nothing the error does not.
-func allFailed(evals []slo.Evaluation) error {
-	for _, e := range evals {
-		if e.Err == nil {
-			return nil
-		}
-	}
-	if len(evals) == 0 {
-		return nil
-	}
-	return fmt.Errorf("could not evaluate any of %d SLOs: %w", len(evals), errors.Unwrap(evals[0].Err))
-}
-
-// sourceErrors joins the source failures of the evaluations.
-func sourceErrors(evals []slo.Evaluation) error {
-	var msgs []string
-	for _, e := range evals {
-		if e.Err != nil {
-			msgs = append(msgs, e.Err.Error())
-		}
-	}
-	return joinErrors(msgs)
-}
-
-// joinErrors is one error of the first three messages, a line each, and a
-// count of the rest; nil for none.
-func joinErrors(msgs []string) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	if len(msgs) > 3 {
-		msgs = append(msgs[:3:3], fmt.Sprintf("and %d more", len(msgs)-3))
-	}
-	return errors.New(strings.Join(msgs, "\n"))
 }

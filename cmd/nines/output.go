@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/nines-sre/nines/app"
 	"github.com/nines-sre/nines/report"
@@ -22,16 +20,6 @@ func outputFormat(output string, allowed ...report.Format) (report.Format, error
 	return f, nil
 }
 
-// writeJSON writes v as indented JSON: the one way every command's -o json is
-// written, so that every schema looks alike.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("could not write JSON: %w", err)
-	}
-	return nil
-}
 
 // export hands a command's result to the one exporter, prints the use
 // case's warnings on stderr, once each, and returns its source errors: the

@@ -60,7 +60,7 @@ priced as nines cost does (see its help and docs/cost.md).
 -o FILE.xlsx writes the workbook, -o FILE.csv or FILE.md the tables to a file,
 -o csv or markdown to stdout. Files are written whole or not at all.`,
 		Example: `  # The third quarter of 2026 on the demo data
-  nines report --source specs/demo/metrics.om.gz --quarter 2026-Q3 -o q3.xlsx
+  nines report --source demo --quarter 2026-Q3 -o q3.xlsx
 
   # With the post-mortems' incidents, as Markdown on stdout
   nines report --quarter 2026-Q3 --incidents incidents.yaml -o markdown`,

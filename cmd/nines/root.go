@@ -86,8 +86,8 @@ Exit codes:
   0  success (for gate: the deploy is allowed, pass or warn)
   1  the tool failed: bad flags, invalid spec, unreadable source
   3  gate: the deploy is blocked by policy (including fail-closed)`,
-		Example: `  # Burn rates and budget left on the embedded demo data
-  nines burn --source specs/demo/metrics.om.gz --at 2026-10-14T12:00:00Z
+		Example: `  # Burn rates and budget left on the demo data built into the binary
+  nines burn --source demo --at 2026-10-14T12:00:00Z
 
   # The same against a Prometheus server
   nines burn --prometheus.url http://localhost:9090 --service checkout

@@ -36,7 +36,7 @@ A service takes the worst condition of its SLOs.
 
 -o json prints {"at", "source", "services": [{"service", "tier", "owner",
 "status", "slos": [...]}]} with the SLOs in the form of burn -o json.`,
-		Example: `  nines status --source specs/demo/metrics.om.gz --at 2026-10-14T12:00:00Z
+		Example: `  nines status --source demo --at 2026-10-14T12:00:00Z
   nines status --prometheus.url http://prometheus:9090 --tier critical -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {

@@ -54,7 +54,7 @@ periods.
 "top_cost_drivers", "missed", "totals", "previous_totals"}. docs/cost.md
 documents every field.`,
 		Example: `  # The third quarter of 2026 on the demo data, as Markdown
-  nines summary --source specs/demo/metrics.om.gz --quarter 2026-Q3 -o markdown
+  nines summary --source demo --quarter 2026-Q3 -o markdown
 
   # The critical tier this quarter so far, in Berlin's calendar
   nines summary --tier critical --timezone Europe/Berlin`,

@@ -90,7 +90,7 @@ func runValidate(opts *validateOptions) error {
 		}
 	}
 	if opts.format == report.JSON {
-		if err := writeJSON(opts.s.Out, rep); err != nil {
+		if err := report.Export(opts.s.Out, report.JSON, rep); err != nil {
 			return err
 		}
 		if verr != nil {

@@ -104,12 +104,17 @@ const (
 	// maxBinaryBytes bounds the size of the binary built with default flags
 	// (DWARF and symbol table included): a smaller download and a faster
 	// start. The goal is 25 MB; dropping the TSDB brings the binary
-	// from 38.1 MiB to 31.2 MiB, and what is left is the product's own
+	// from 38.1 MiB to 31.2 MiB (33.2 MiB with the demo data built in), and what is left is the product's own
 	// dependencies (the PromQL engine and its OpenMetrics and protobuf
 	// parsers, the HTTP client config, the workbook writer, the CLI). The
 	// limit keeps what was won, with room for toolchain growth, and fails if
 	// the TSDB and its tree (7 MiB) are linked again.
-	maxBinaryBytes = 34 << 20
+	maxBinaryBytes = 35 << 20
+	// maxStrippedBytes bounds the binary built as a release is, without
+	// DWARF and symbol table (-ldflags="-s -w", the README's install line):
+	// the goal of 25 MB, read as 25 MiB. It holds the demo data and
+	// example specs (2 MB) the quick start needs anywhere.
+	maxStrippedBytes = 25 << 20
 )
 
 func TestBinaryIsLight(t *testing.T) {
@@ -150,5 +155,16 @@ func TestBinaryIsLight(t *testing.T) {
 	if fi.Size() > maxBinaryBytes {
 		t.Errorf("the binary is %.1f MiB, more than %.1f MiB", float64(fi.Size())/(1<<20), float64(maxBinaryBytes)/(1<<20))
 	}
-	t.Logf("%d modules, %.1f MiB", modules, float64(fi.Size())/(1<<20))
+	stripped := filepath.Join(t.TempDir(), "nines-stripped")
+	if out, err := exec.Command("go", "build", "-ldflags=-s -w", "-o", stripped, "github.com/nines-sre/nines/cmd/nines").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	sfi, err := os.Stat(stripped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sfi.Size() > maxStrippedBytes {
+		t.Errorf("the stripped binary is %.1f MiB, more than %.1f MiB", float64(sfi.Size())/(1<<20), float64(maxStrippedBytes)/(1<<20))
+	}
+	t.Logf("%d modules, %.1f MiB, %.1f MiB stripped", modules, float64(fi.Size())/(1<<20), float64(sfi.Size())/(1<<20))
 }
