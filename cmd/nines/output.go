@@ -20,7 +20,6 @@ func outputFormat(output string, allowed ...report.Format) (report.Format, error
 	return f, nil
 }
 
-
 // export hands a command's result to the one exporter, prints the use
 // case's warnings on stderr, once each, and returns its source errors: the
 // output is written, but the command fails.
