@@ -52,13 +52,6 @@ func optPercent(v *float64, decimals int) string {
 	return Percent(*v, decimals)
 }
 
-func optFloat(v *float64, decimals int) string {
-	if v == nil {
-		return "-"
-	}
-	return Float(*v, decimals)
-}
-
 // PeriodLabel is "2026-Q3 (2026-07-01 to 2026-10-01, measured to 2026-09-14 12:00 UTC)".
 func (p PeriodInfo) PeriodLabel() string {
 	loc := time.UTC

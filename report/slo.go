@@ -76,15 +76,6 @@ type Alert struct {
 	NoData   bool    `json:"no_data,omitempty"`
 }
 
-// num returns a pointer to v, or nil when v is NaN or infinite: those never
-// reach a user as a number.
-func num(v float64) *float64 {
-	if !finite(v) {
-		return nil
-	}
-	return &v
-}
-
 // Condition values beyond budget's: the SLO could not be judged.
 const (
 	ConditionNoData = "no_data"
