@@ -506,10 +506,10 @@ func (e *Embedded) Query(ctx context.Context, query string, at time.Time) (slo.R
 			if s.H != nil {
 				return slo.Result{}, fmt.Errorf("could not query %s at %s: %q returned a native histogram for %s; use a float expression", e, at.UTC().Format(time.RFC3339), query, s.Metric)
 			}
-			out.Samples = append(out.Samples, slo.Sample{Labels: s.Metric.Map(), Value: s.F})
+			out.Samples = append(out.Samples, slo.Sample{Labels: s.Metric.Map(), Value: s.F, T: time.UnixMilli(s.T).UTC()})
 		}
 	case promql.Scalar:
-		out.Samples = []slo.Sample{{Labels: map[string]string{}, Value: v.V}}
+		out.Samples = []slo.Sample{{Labels: map[string]string{}, Value: v.V, T: time.UnixMilli(v.T).UTC()}}
 	default:
 		return slo.Result{}, fmt.Errorf("could not query %s at %s: %q returns a %s, not an instant vector or scalar", e, at.UTC().Format(time.RFC3339), query, res.Value.Type())
 	}

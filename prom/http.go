@@ -185,10 +185,10 @@ func (h *HTTP) Query(ctx context.Context, query string, at time.Time) (slo.Resul
 			if s.Histogram != nil {
 				return slo.Result{}, h.histogramError(query, s.Metric)
 			}
-			samples = append(samples, slo.Sample{Labels: labelMap(s.Metric), Value: float64(s.Value)})
+			samples = append(samples, slo.Sample{Labels: labelMap(s.Metric), Value: float64(s.Value), T: s.Timestamp.Time().UTC()})
 		}
 	case *model.Scalar:
-		samples = []slo.Sample{{Labels: map[string]string{}, Value: float64(v.Value)}}
+		samples = []slo.Sample{{Labels: map[string]string{}, Value: float64(v.Value), T: v.Timestamp.Time().UTC()}}
 	default:
 		return slo.Result{}, h.typeError(query, v, "an instant vector or a scalar")
 	}

@@ -1,10 +1,12 @@
 package slo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +59,15 @@ type Evaluation struct {
 	Status budget.Status
 	// Warnings from the source and from evaluation, for the user.
 	Warnings []string
+	// Assumptions are what the numbers rest on that was not measured (an
+	// absent error series counted as 0 errors, a window only partly
+	// covered by data); stated with every result, not warnings.
+	Assumptions []string
+	// Coverage is the part of the window (or period) that has data, from
+	// DataFrom on: 1 when data reaches back to its start, or when it was
+	// not measured (DataFrom zero).
+	Coverage float64
+	DataFrom time.Time
 	// Err is set when the source failed for this SLO.
 	Err error
 }
@@ -84,10 +95,12 @@ type EvalOptions struct {
 func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Evaluation {
 	evals := make([]Evaluation, len(slos))
 	type plan struct {
-		sli   Queries
-		end   time.Time
-		burn  []time.Duration
-		burnQ []Queries
+		sli          Queries
+		end          time.Time
+		burn         []time.Duration
+		burnQ        []Queries
+		coverage     string
+		coverageStep time.Duration
 	}
 	plans := make([]plan, len(slos))
 	wanted := map[queryKey]*queryResult{}
@@ -97,7 +110,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		}
 	}
 	for i, s := range slos {
-		e := Evaluation{SLO: s, At: opts.At}
+		e := Evaluation{SLO: s, At: opts.At, Coverage: 1}
 		end := opts.At
 		if opts.Period != nil {
 			e.Start, e.Length, e.Period = opts.Period.Start, opts.Period.Length(), opts.Period.Name
@@ -120,6 +133,8 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			for _, qs := range p.sli.All() {
 				want(qs, end)
 			}
+			p.coverage, p.coverageStep = coverageQuery(s.SLI, e.Elapsed)
+			want(p.coverage, end)
 		}
 		if !opts.WindowOnly {
 			p.burn = budget.Windows(s.Alerts)
@@ -146,21 +161,28 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			}
 			return wanted[queryKey{query, p.end.UnixMilli()}]
 		}
-		var warns []string
+		var ws []window
+		if e.Elapsed > 0 {
+			ws = append(ws, window{length: e.Elapsed, qs: p.sli, sli: true})
+		}
+		for j, w := range p.burn {
+			ws = append(ws, window{length: w, qs: p.burnQ[j]})
+		}
+		ms := e.measureAll(ws, get)
 		if e.Elapsed <= 0 {
 			e.SLI = Measurement{State: NoData, Reason: "the period has not started"}
 		} else {
-			e.SLI, warns = e.measure(e.Elapsed, p.sli, get)
-			e.Warnings = append(e.Warnings, warns...)
+			e.SLI, ms = ms[0], ms[1:]
 		}
 		burns := map[time.Duration]budget.Ratio{}
-		for j, w := range p.burn {
-			m, warns := e.measure(w, p.burnQ[j], get)
-			e.Warnings = append(e.Warnings, warns...)
+		for _, m := range ms {
 			e.Burn = append(e.Burn, m)
 			if m.State == DataOK {
-				burns[w] = m.ratio()
+				burns[m.Window] = m.ratio()
 			}
+		}
+		if p.coverage != "" && e.Err == nil && e.SLI.State == DataOK {
+			e.coverage(get(p.coverage), p.coverageStep, p.end)
 		}
 		e.Warnings = dedupe(e.Warnings)
 		if e.Err != nil {
@@ -188,11 +210,14 @@ type queryKey struct {
 }
 
 type queryResult struct {
-	value   float64
-	present bool
-	series  int
-	warn    []string
-	err     error
+	value float64
+	// present is set when a finite sample came back; series counts every
+	// sample, nonFinite holds the NaN and ±Inf values.
+	present   bool
+	series    int
+	nonFinite []float64
+	warn      []string
+	err       error
 }
 
 // run executes every wanted query concurrently.
@@ -217,14 +242,18 @@ func run(ctx context.Context, q Querier, wanted map[queryKey]*queryResult) {
 }
 
 func runOne(ctx context.Context, q Querier, k queryKey) *queryResult {
-	res, err := q.Query(ctx, k.query, time.UnixMilli(k.at))
+	asked := time.UnixMilli(k.at).UTC()
+	res, err := q.Query(ctx, k.query, asked)
 	if err != nil {
 		return &queryResult{err: err}
 	}
 	r := &queryResult{warn: res.Warnings, series: len(res.Samples)}
 	for _, s := range res.Samples {
+		if !s.T.IsZero() && s.T.UnixMilli() != k.at {
+			return &queryResult{err: &StaleAnswerError{Query: k.query, Asked: asked, Got: s.T.UTC()}}
+		}
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
-			r.warn = append(r.warn, fmt.Sprintf("query %q returned %v; treated as no data", k.query, s.Value))
+			r.nonFinite = append(r.nonFinite, s.Value)
 			continue
 		}
 		r.value += s.Value
@@ -236,68 +265,283 @@ func runOne(ctx context.Context, q Querier, k queryKey) *queryResult {
 	return r
 }
 
-// measure turns the results of one window's queries into a measurement.
-func (e *Evaluation) measure(w time.Duration, qs Queries, get func(string) *queryResult) (Measurement, []string) {
-	m := Measurement{Window: w, Events: e.SLO.SLI.Kind != Raw}
-	var warns []string
-	results := []*queryResult{get(qs.Good), get(qs.Bad), get(qs.Total), get(qs.ErrorRatio)}
-	for _, r := range results {
-		if r == nil {
+// StaleAnswerError is an answer for another time than the one asked: a
+// lagging replica, or a cache in front of Prometheus. It is never used.
+type StaleAnswerError struct {
+	Query string
+	// Asked is the evaluation time asked for, Got the sample's timestamp.
+	Asked, Got time.Time
+}
+
+func (e *StaleAnswerError) Error() string {
+	layout := time.TimeOnly
+	if e.Asked.Format(time.DateOnly) != e.Got.Format(time.DateOnly) {
+		layout = time.RFC3339
+	}
+	return fmt.Sprintf("stale answer: sample at %s, asked for %s (query %q): a lagging replica or a cache in front of Prometheus answered for another time, so the answer was not used",
+		e.Got.Format(layout), e.Asked.Format(layout), e.Query)
+}
+
+// CheckRange reports an answer to a range query from start to end at step
+// whose points do not fall on start + k*step within [start, end]: an answer
+// for other times than those asked, which must not be used.
+func CheckRange(query string, r RangeResult, start, end time.Time, step time.Duration) error {
+	for _, s := range r.Series {
+		for _, pt := range s.Points {
+			off := pt.T.Sub(start)
+			if pt.T.Before(start) || pt.T.After(end) || off%step != 0 {
+				return fmt.Errorf("stale answer: point at %s, asked for %s to %s every %s (query %q): a lagging replica or a cache in front of Prometheus answered for other times, so the answer was not used",
+					pt.T.UTC().Format(time.RFC3339), start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), PromQLDuration(step), query)
+			}
+		}
+	}
+	return nil
+}
+
+// coverageSteps is how many points over the SLO window the coverage query
+// looks for data at.
+const coverageSteps = 64
+
+// coverageQuery finds the first time the SLI has data in a window of length
+// elapsed: its total (or error ratio) over a short range, at coverageSteps
+// points across the window. It reads about 1/coverageSteps of the
+// window's samples at most an hour each, far less than the SLI itself.
+func coverageQuery(sli SLI, elapsed time.Duration) (string, time.Duration) {
+	step := (elapsed / coverageSteps).Truncate(time.Minute)
+	step = max(step, time.Minute)
+	r := min(max(step, 5*time.Minute), time.Hour)
+	qs := sli.Queries(r)
+	q := qs.Total
+	if sli.Kind == Raw {
+		q = qs.ErrorRatio
+	}
+	return fmt.Sprintf("min_over_time(timestamp(%s)[%s:%s])", q, PromQLDuration(elapsed), PromQLDuration(step)), step
+}
+
+// coverage reads the answer of the coverage query: when the first data is
+// more than a step after the window starts, the window is only partly
+// covered, and the budget assumes the rest was like the measured part.
+func (e *Evaluation) coverage(r *queryResult, step time.Duration, end time.Time) {
+	switch {
+	case r == nil:
+		return
+	case r.err != nil:
+		e.Warnings = append(e.Warnings, fmt.Sprintf("SLO %s: could not measure how much of the window has data: %v", e.SLO.ID(), r.err))
+		return
+	case !r.present:
+		return
+	}
+	first := time.UnixMilli(int64(math.Round(r.value * 1000))).UTC()
+	start := end.Add(-e.Elapsed)
+	if first.Sub(start) <= step || !first.Before(end) {
+		return
+	}
+	covered := end.Sub(first)
+	e.Coverage, e.DataFrom = float64(covered)/float64(e.Elapsed), first
+	e.Assumptions = append(e.Assumptions, fmt.Sprintf("data only from %s (to within %s): %s of the %s window (%.0f%%) is measured, and the budget assumes the rest was alike",
+		first.Format(time.RFC3339), PromQLDuration(step), PromQLDuration(covered), PromQLDuration(e.Elapsed), 100*e.Coverage))
+}
+
+// window is one window of an SLO to measure: the SLO window (or period)
+// or an alert window.
+type window struct {
+	length time.Duration
+	qs     Queries
+	sli    bool
+}
+
+// measureAll turns the answers of every window of e into measurements, in
+// the order of ws, after checking them against each other: a failed query,
+// a NaN or ±Inf count, or windows that contradict each other make e.Err,
+// and every window no data. The checks are documented in docs/gate.md.
+func (e *Evaluation) measureAll(ws []window, get func(string) *queryResult) []Measurement {
+	events := e.SLO.SLI.Kind != Raw
+	fail := func(err error) {
+		if e.Err == nil {
+			e.Err = fmt.Errorf("could not evaluate SLO %s: %w", e.SLO.ID(), err)
+		}
+	}
+	for _, w := range ws {
+		for _, q := range w.qs.All() {
+			r := get(q)
+			e.Warnings = append(e.Warnings, r.warn...)
+			if r.err != nil {
+				fail(r.err)
+			}
+		}
+	}
+	for _, w := range ws {
+		for _, q := range w.qs.All() {
+			r := get(q)
+			if r.err != nil || len(r.nonFinite) == 0 {
+				continue
+			}
+			v := r.nonFinite[0]
+			switch {
+			case events:
+				fail(fmt.Errorf("query %q returned %v over %s: an events SLI counts events, so a value that is not a number is a broken answer (check the query and the server)",
+					q, v, PromQLDuration(w.length)))
+			case math.IsInf(v, 0):
+				fail(fmt.Errorf("query %q returned %v over %s: an error ratio is between 0 and 1 (check the query and the server)", q, v, PromQLDuration(w.length)))
+			default:
+				e.Warnings = append(e.Warnings, fmt.Sprintf("query %q returned NaN over %s (no events, or a broken answer); treated as no data", q, PromQLDuration(w.length)))
+			}
+		}
+	}
+	if e.Err == nil {
+		if err := consistent(ws, get, events); err != nil {
+			fail(err)
+		}
+	}
+	out := make([]Measurement, len(ws))
+	if e.Err != nil {
+		for i, w := range ws {
+			out[i] = Measurement{Window: w.length, Events: events, State: NoData, Reason: "source error"}
+		}
+		return out
+	}
+	var missing, suspicious []time.Duration
+	for i, w := range ws {
+		out[i] = e.measure(w, get)
+		if !events || w.qs.Bad == "" || out[i].State != DataOK || get(w.qs.Bad).series > 0 {
 			continue
 		}
-		warns = append(warns, r.warn...)
-		if r.err != nil && e.Err == nil {
-			e.Err = fmt.Errorf("could not evaluate SLO %s: %w", e.SLO.ID(), r.err)
+		// The total has data over w, the error query no series.
+		longer := slices.ContainsFunc(ws, func(x window) bool { return x.length > w.length && get(x.qs.Bad).series > 0 })
+		if longer {
+			suspicious = append(suspicious, w.length)
+		} else {
+			missing = append(missing, w.length)
+		}
+		if e.SLO.MissingErrors == MissingErrorsNoData {
+			out[i] = Measurement{Window: w.length, Events: true, State: NoData,
+				Reason: "the error query returned no series over " + PromQLDuration(w.length) + " (missing_errors: no_data)"}
 		}
 	}
-	if e.Err != nil {
-		m.State, m.Reason = NoData, "source error"
-		return m, warns
+	if e.SLO.MissingErrors != MissingErrorsNoData {
+		if len(suspicious) > 0 {
+			e.Warnings = append(e.Warnings, fmt.Sprintf("SLO %s: the error query has series over a longer window but none over %s, where the total has data: counted as 0 errors there; if the erroring targets stopped reporting, the burn rate is understated",
+				e.SLO.ID(), durations(suspicious)))
+		}
+		if len(missing) > 0 {
+			what := fmt.Sprintf("the error query returned no series over %s: counted as 0 errors (missing_errors: %s)", durations(missing), e.SLO.missingErrors())
+			if e.SLO.MissingErrors == MissingErrorsWarn {
+				e.Warnings = append(e.Warnings, "SLO "+e.SLO.ID()+": "+what)
+			} else {
+				e.Assumptions = append(e.Assumptions, what)
+			}
+		}
 	}
-	win := PromQLDuration(w)
+	return out
+}
+
+// missingErrors is the SLO's missing-errors policy, zero when unset.
+func (s SLO) missingErrors() MissingErrorsPolicy {
+	if s.MissingErrors == "" {
+		return MissingErrorsZero
+	}
+	return s.MissingErrors
+}
+
+// durations lists windows shortest first: "5m, 1h, 30d".
+func durations(ds []time.Duration) string {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = PromQLDuration(d)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// consistent checks that no window has data a longer one lacks: every
+// window ends at the same time, so a longer one contains every shorter one,
+// and a series seen in the shorter is seen in the longer. The total query
+// (the error ratio for raw SLIs) is checked.
+func consistent(ws []window, get func(string) *queryResult, events bool) error {
+	main := func(w window) string {
+		if events {
+			return w.qs.Total
+		}
+		return w.qs.ErrorRatio
+	}
+	sorted := slices.Clone(ws)
+	slices.SortFunc(sorted, func(a, b window) int { return cmp.Compare(a.length, b.length) })
+	for i, short := range sorted {
+		rs := get(main(short))
+		if rs == nil || rs.series == 0 {
+			continue
+		}
+		for _, long := range sorted[i+1:] {
+			if long.length == short.length {
+				continue
+			}
+			if rl := get(main(long)); rl != nil && rl.series == 0 {
+				return fmt.Errorf("inconsistent answers: query %q has data over %s but %q has none over %s, which contains it: one of the answers is wrong (a partial or lagging backend?)",
+					main(short), PromQLDuration(short.length), main(long), PromQLDuration(long.length))
+			}
+		}
+	}
+	return nil
+}
+
+// measure turns the answers of one window's queries into a measurement.
+// Over an alert window, a total that is there but zero is a burn rate of 0
+// (nothing was served, nothing was spent); over the SLO window it is no data.
+func (e *Evaluation) measure(w window, get func(string) *queryResult) Measurement {
+	qs := w.qs
+	m := Measurement{Window: w.length, Events: e.SLO.SLI.Kind != Raw}
+	win := PromQLDuration(w.length)
 	if !m.Events {
 		r := get(qs.ErrorRatio)
 		if !r.present {
 			m.State, m.Reason = NoData, "the error ratio query returned no value over "+win
-			return m, warns
+			return m
 		}
-		m.ErrorRatio = clampRatio(r.value, &warns, qs.ErrorRatio)
+		m.ErrorRatio = clampRatio(r.value, &e.Warnings, qs.ErrorRatio)
 		m.State = DataOK
-		return m, warns
+		return m
 	}
 	total := get(qs.Total)
 	if !total.present {
 		m.State, m.Reason = NoData, "the total query returned no series over "+win
-		return m, warns
+		return m
 	}
 	if total.value <= 0 {
-		m.State, m.Reason = NoData, "no events over "+win
-		return m, warns
+		if w.sli {
+			m.State, m.Reason = NoData, "no events over "+win
+		} else {
+			m.State = DataOK
+		}
+		return m
 	}
 	m.Total = total.value
 	if qs.Bad != "" {
-		// No bad series at all is the common case of no errors ever.
+		// No bad series is the common case of no errors ever; measureAll
+		// says what was assumed.
 		m.Bad = get(qs.Bad).value
 		m.Good = m.Total - m.Bad
 	} else {
 		good := get(qs.Good)
 		if !good.present {
 			if e.SLO.SLI.Kind == Latency {
-				e.Err = fmt.Errorf("could not evaluate SLO %s: %s has no bucket le=%q: the threshold must be one of its bucket bounds",
-					e.SLO.ID(), e.SLO.SLI.Metric, fmt.Sprint(e.SLO.SLI.Threshold))
+				if e.Err == nil {
+					e.Err = fmt.Errorf("could not evaluate SLO %s: %s has no bucket le=%q: the threshold must be one of its bucket bounds",
+						e.SLO.ID(), e.SLO.SLI.Metric, fmt.Sprint(e.SLO.SLI.Threshold))
+				}
 				m.State, m.Reason = NoData, "threshold is not a bucket bound"
-				return m, warns
+				return m
 			}
-			warns = append(warns, fmt.Sprintf("SLO %s: the good query returned no series over %s; counted as 0 good events", e.SLO.ID(), win))
+			e.Warnings = append(e.Warnings, fmt.Sprintf("SLO %s: the good query returned no series over %s; counted as 0 good events", e.SLO.ID(), win))
 		}
 		m.Good = good.value
 		m.Bad = m.Total - m.Good
 	}
-	m.ErrorRatio = clampRatio(m.Bad/m.Total, &warns, e.SLO.ID())
+	m.ErrorRatio = clampRatio(m.Bad/m.Total, &e.Warnings, e.SLO.ID())
 	m.Bad = m.ErrorRatio * m.Total
 	m.Good = m.Total - m.Bad
 	m.State = DataOK
-	return m, warns
+	return m
 }
 
 // clampRatio keeps an error ratio within [0, 1]. Extrapolation of increase()

@@ -29,9 +29,11 @@ type rule struct {
 	values   []float64 // one sample each; none = empty result
 	err      error
 	warn     string
+	// shift moves the samples' timestamps from the time asked: a stale answer.
+	shift time.Duration
 }
 
-func (f *fakeQuerier) Query(_ context.Context, q string, _ time.Time) (slo.Result, error) {
+func (f *fakeQuerier) Query(_ context.Context, q string, asked time.Time) (slo.Result, error) {
 	n := f.inFlight.Add(1)
 	defer f.inFlight.Add(-1)
 	for {
@@ -54,7 +56,7 @@ func (f *fakeQuerier) Query(_ context.Context, q string, _ time.Time) (slo.Resul
 				res.Warnings = []string{r.warn}
 			}
 			for _, v := range r.values {
-				res.Samples = append(res.Samples, slo.Sample{Value: v})
+				res.Samples = append(res.Samples, slo.Sample{Value: v, T: asked.Add(r.shift)})
 			}
 			return res, nil
 		}
@@ -86,44 +88,51 @@ func TestEvaluateDataStates(t *testing.T) {
 		wantErr   string
 		wantWarn  string
 	}{
-		{name: "bad and total give the error ratio", rules: []rule{{"bad_total", []float64{5}, nil, ""}, {"total_total", []float64{10000}, nil, ""}},
+		{name: "bad and total give the error ratio", rules: []rule{{"bad_total", []float64{5}, nil, "", 0}, {"total_total", []float64{10000}, nil, "", 0}},
 			wantState: slo.DataOK, wantRatio: 0.0005},
-		{name: "no bad series at all counts as no errors", rules: []rule{{"total_total", []float64{10000}, nil, ""}},
+		{name: "no bad series at all counts as no errors", rules: []rule{{"total_total", []float64{10000}, nil, "", 0}},
 			wantState: slo.DataOK, wantRatio: 0},
-		{name: "no total series is no data, never 100%", rules: []rule{{"bad_total", []float64{0}, nil, ""}},
+		{name: "no total series is no data, never 100%", rules: []rule{{"bad_total", []float64{0}, nil, "", 0}},
 			wantState: slo.NoData},
-		{name: "a total of zero is no data", rules: []rule{{"bad_total", []float64{0}, nil, ""}, {"total_total", []float64{0}, nil, ""}},
+		{name: "a total of zero is no data", rules: []rule{{"bad_total", []float64{0}, nil, "", 0}, {"total_total", []float64{0}, nil, "", 0}},
 			wantState: slo.NoData},
-		{name: "a NaN total is no data with a warning", rules: []rule{{"bad_total", []float64{1}, nil, ""}, {"total_total", []float64{nan}, nil, ""}},
-			wantState: slo.NoData, wantWarn: "returned NaN"},
-		{name: "an infinite bad count is dropped, never shown", rules: []rule{{"bad_total", []float64{math.Inf(1)}, nil, ""}, {"total_total", []float64{100}, nil, ""}},
-			wantState: slo.DataOK, wantRatio: 0, wantWarn: "returned +Inf"},
-		{name: "several series are summed, with a warning", rules: []rule{{"bad_total", []float64{1, 2}, nil, ""}, {"total_total", []float64{600, 400}, nil, ""}},
+		{name: "a NaN total is an evaluation error", rules: []rule{{"bad_total", []float64{1}, nil, "", 0}, {"total_total", []float64{nan}, nil, "", 0}},
+			wantErr: `returned NaN over 30d: an events SLI counts events`},
+		{name: "an infinite bad count is an evaluation error, never shown", rules: []rule{{"bad_total", []float64{math.Inf(1)}, nil, "", 0}, {"total_total", []float64{100}, nil, "", 0}},
+			wantErr: "returned +Inf over 30d"},
+		{name: "a raw ratio of +Inf is an evaluation error",
+			rules: []rule{{"ratio", []float64{math.Inf(1)}, nil, "", 0}},
+			slo: func() slo.SLO {
+				s := eventsSLO("x")
+				s.SLI = slo.SLI{Kind: slo.Raw, ErrorRatio: "ratio[{{.window}}]"}
+				return s
+			}, wantErr: "returned +Inf"},
+		{name: "several series are summed, with a warning", rules: []rule{{"bad_total", []float64{1, 2}, nil, "", 0}, {"total_total", []float64{600, 400}, nil, "", 0}},
 			wantState: slo.DataOK, wantRatio: 0.003, wantWarn: "summed"},
-		{name: "more bad than total is clamped to 1 and reported", rules: []rule{{"bad_total", []float64{20}, nil, ""}, {"total_total", []float64{10}, nil, ""}},
+		{name: "more bad than total is clamped to 1 and reported", rules: []rule{{"bad_total", []float64{20}, nil, "", 0}, {"total_total", []float64{10}, nil, "", 0}},
 			wantState: slo.DataOK, wantRatio: 1, wantWarn: "clamped to 1"},
-		{name: "fewer events than the minimum is insufficient data", rules: []rule{{"total_total", []float64{50}, nil, ""}},
+		{name: "fewer events than the minimum is insufficient data", rules: []rule{{"total_total", []float64{50}, nil, "", 0}},
 			slo: func() slo.SLO { s := eventsSLO("x"); s.MinEvents = 100; return s }, wantState: slo.InsufficientData},
-		{name: "source warnings reach the user", rules: []rule{{"total_total", []float64{50}, nil, "partial response"}},
+		{name: "source warnings reach the user", rules: []rule{{"total_total", []float64{50}, nil, "partial response", 0}},
 			wantState: slo.DataOK, wantWarn: "partial response"},
-		{name: "a source error is an evaluation error", rules: []rule{{"total_total", nil, errors.New("connection refused"), ""}},
+		{name: "a source error is an evaluation error", rules: []rule{{"total_total", nil, errors.New("connection refused"), "", 0}},
 			wantErr: "could not evaluate SLO svc/x: connection refused"},
 		{name: "a latency threshold that is no bucket bound is an error",
-			rules: []rule{{"_count", []float64{100}, nil, ""}},
+			rules: []rule{{"_count", []float64{100}, nil, "", 0}},
 			slo: func() slo.SLO {
 				s := eventsSLO("x")
 				s.SLI = slo.SLI{Kind: slo.Latency, Metric: "lat_seconds", Threshold: 0.25}
 				return s
 			}, wantErr: `lat_seconds has no bucket le="0.25"`},
 		{name: "a raw ratio of NaN (0/0) is no data",
-			rules: []rule{{"ratio", []float64{nan}, nil, ""}},
+			rules: []rule{{"ratio", []float64{nan}, nil, "", 0}},
 			slo: func() slo.SLO {
 				s := eventsSLO("x")
 				s.SLI = slo.SLI{Kind: slo.Raw, ErrorRatio: "ratio[{{.window}}]"}
 				return s
 			}, wantState: slo.NoData},
 		{name: "a raw ratio is used as is",
-			rules: []rule{{"ratio", []float64{0.002}, nil, ""}},
+			rules: []rule{{"ratio", []float64{0.002}, nil, "", 0}},
 			slo: func() slo.SLO {
 				s := eventsSLO("x")
 				s.SLI = slo.SLI{Kind: slo.Raw, ErrorRatio: "ratio[{{.window}}]"}
@@ -163,22 +172,23 @@ func TestEvaluateDataStates(t *testing.T) {
 }
 
 func TestEvaluateRunsEachDistinctQueryOnceAndConcurrently(t *testing.T) {
-	f := &fakeQuerier{rules: []rule{{"total_total", []float64{1000}, nil, ""}}, delay: 20 * time.Millisecond}
+	f := &fakeQuerier{rules: []rule{{"total_total", []float64{1000}, nil, "", 0}}, delay: 20 * time.Millisecond}
 	a, b := eventsSLO("a"), eventsSLO("b") // same queries: they must be shared
 	slo.Evaluate(context.Background(), f, []slo.SLO{a, b}, slo.EvalOptions{At: at})
-	// The SLO window (30d) and 7 alert windows, a bad and a total query each.
-	if len(f.queries) != 16 {
-		t.Errorf("ran %d queries, want 16 distinct ones", len(f.queries))
+	// The SLO window (30d) and 7 alert windows, a bad and a total query
+	// each, and the coverage query.
+	if len(f.queries) != 17 {
+		t.Errorf("ran %d queries, want 17 distinct ones", len(f.queries))
 	}
-	if f.maxIn.Load() < 16 {
-		t.Errorf("at most %d queries were in flight at once, want all 16 together", f.maxIn.Load())
+	if f.maxIn.Load() < 17 {
+		t.Errorf("at most %d queries were in flight at once, want all 17 together", f.maxIn.Load())
 	}
 }
 
 func TestEvaluateCalendarWindowsMeasureToDate(t *testing.T) {
 	s := eventsSLO("monthly")
 	s.Window = slo.Window{Calendar: slo.Month, Location: time.UTC}
-	f := &fakeQuerier{rules: []rule{{"bad_total[14d12h]", []float64{10}, nil, ""}, {"total_total[14d12h]", []float64{10000}, nil, ""}, {"total_total", []float64{1}, nil, ""}}}
+	f := &fakeQuerier{rules: []rule{{"bad_total[14d12h]", []float64{10}, nil, "", 0}, {"total_total[14d12h]", []float64{10000}, nil, "", 0}, {"total_total", []float64{1}, nil, "", 0}}}
 	e := slo.Evaluate(context.Background(), f, []slo.SLO{s}, slo.EvalOptions{At: at})[0]
 	if e.Err != nil || e.State() != slo.DataOK {
 		t.Fatalf("state %q err %v", e.State(), e.Err)
@@ -200,7 +210,7 @@ func TestEvaluateANamedQuarterEndsAtItsEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeQuerier{rules: []rule{{"total_total[13w", []float64{1000}, nil, ""}}}
+	f := &fakeQuerier{rules: []rule{{"total_total[13w", []float64{1000}, nil, "", 0}}}
 	e := slo.Evaluate(context.Background(), f, []slo.SLO{eventsSLO("q")}, slo.EvalOptions{At: at, Period: &p})[0]
 	if e.State() != slo.DataOK || e.Period != "2026-Q2" || e.Elapsed != p.Length() || e.Length != 91*budget.Day {
 		t.Errorf("state %q period %q elapsed %v length %v (queries %q)", e.State(), e.Period, e.Elapsed, e.Length, f.queries)
@@ -246,10 +256,10 @@ func mustPeriod(t *testing.T, s string) slo.Period {
 }
 
 func TestEvaluateWindowOnlySendsNoAlertWindowQueries(t *testing.T) {
-	f := &fakeQuerier{rules: []rule{{"total_total", []float64{1000}, nil, ""}}}
+	f := &fakeQuerier{rules: []rule{{"total_total", []float64{1000}, nil, "", 0}}}
 	e := slo.Evaluate(context.Background(), f, []slo.SLO{eventsSLO("a")}, slo.EvalOptions{At: at, WindowOnly: true})[0]
-	if len(f.queries) != 2 {
-		t.Errorf("ran %d queries %q, want the SLO window's bad and total only", len(f.queries), f.queries)
+	if len(f.queries) != 3 {
+		t.Errorf("ran %d queries %q, want the SLO window's bad and total and the coverage query only", len(f.queries), f.queries)
 	}
 	if e.State() != slo.DataOK || len(e.Burn) != 0 || len(e.Status.Firing()) != 0 {
 		t.Errorf("state %q, %d burn windows, firing %v; want ok, none, none", e.State(), len(e.Burn), e.Status.Firing())

@@ -442,6 +442,9 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 			return vals, present, nil
 		}
 		res, err := rq.QueryRange(ctx, q, from, to, sc.o.Step)
+		if err == nil {
+			err = CheckRange(q, res, from, to, sc.o.Step)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -656,6 +659,9 @@ func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, 
 		}
 		start := end.Add(-budget.Day).Truncate(step)
 		res, err := rq.QueryRange(ctx, q, start.Add(step), end, step)
+		if err == nil {
+			err = CheckRange(q, res, start.Add(step), end, step)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("could not probe the data's resolution with SLO %s: %w", s.ID(), err)
 		}

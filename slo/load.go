@@ -225,7 +225,7 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 			c.addf(p, "tier %q is already defined in %s", name, prev.File)
 			continue
 		}
-		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn, Gate: defaultGatePolicy()}
+		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn, MissingErrors: MissingErrorsZero, Gate: defaultGatePolicy()}
 		if ts.Objective != nil {
 			t.Objective = checkObjective(c, p.with("objective"), *ts.Objective)
 		}
@@ -235,6 +235,9 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 		}
 		if ts.NoData != "" {
 			t.NoData = checkNoData(c, p.with("no_data"), ts.NoData)
+		}
+		if ts.MissingErrs != "" {
+			t.MissingErrors = checkMissingErrors(c, p.with("missing_errors"), ts.MissingErrs)
 		}
 		if ts.MinEvents != nil {
 			t.MinEvents = checkMinEvents(c, p.with("min_events"), *ts.MinEvents)
@@ -293,20 +296,21 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	for i, ss := range spec.SLOs {
 		p := path{"slos", i}
 		s := SLO{
-			Service:     spec.Service,
-			Tier:        spec.Tier,
-			Owner:       svc.Owner,
-			Name:        ss.Name,
-			Description: ss.Description,
-			Objective:   tier.Objective,
-			Window:      tier.Window,
-			NoData:      tier.NoData,
-			MinEvents:   tier.MinEvents,
-			Alerts:      tier.Alerts,
-			Gate:        svc.Gate,
-			Cost:        svc.Cost,
-			File:        c.file,
-			Line:        c.line(p),
+			Service:       spec.Service,
+			Tier:          spec.Tier,
+			Owner:         svc.Owner,
+			Name:          ss.Name,
+			Description:   ss.Description,
+			Objective:     tier.Objective,
+			Window:        tier.Window,
+			NoData:        tier.NoData,
+			MissingErrors: tier.MissingErrors,
+			MinEvents:     tier.MinEvents,
+			Alerts:        tier.Alerts,
+			Gate:          svc.Gate,
+			Cost:          svc.Cost,
+			File:          c.file,
+			Line:          c.line(p),
 		}
 		switch {
 		case ss.Name == "":
@@ -327,6 +331,9 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 		}
 		if ss.NoData != "" {
 			s.NoData = checkNoData(c, p.with("no_data"), ss.NoData)
+		}
+		if ss.MissingErrs != "" {
+			s.MissingErrors = checkMissingErrors(c, p.with("missing_errors"), ss.MissingErrs)
 		}
 		if ss.MinEvents != nil {
 			s.MinEvents = checkMinEvents(c, p.with("min_events"), *ss.MinEvents)
@@ -389,6 +396,15 @@ func checkWindow(c *fileChecker, p path, window, tz string, inherited Window) Wi
 		w.Location = loc
 	}
 	return w
+}
+
+func checkMissingErrors(c *fileChecker, p path, v string) MissingErrorsPolicy {
+	switch MissingErrorsPolicy(v) {
+	case MissingErrorsZero, MissingErrorsWarn, MissingErrorsNoData:
+		return MissingErrorsPolicy(v)
+	}
+	c.addf(p, "invalid missing-errors policy %q: use zero, warn or no_data", v)
+	return MissingErrorsZero
 }
 
 func checkNoData(c *fileChecker, p path, v string) NoDataPolicy {

@@ -19,11 +19,13 @@ type Tier struct {
 	Objective   float64 // ratio, 0.999
 	Window      Window
 	NoData      NoDataPolicy
-	MinEvents   float64
-	Alerts      []budget.AlertWindow
-	Gate        GatePolicy
-	Cost        CostModel
-	File        string
+	// MissingErrors says what an absent error series means.
+	MissingErrors MissingErrorsPolicy
+	MinEvents     float64
+	Alerts        []budget.AlertWindow
+	Gate          GatePolicy
+	Cost          CostModel
+	File          string
 }
 
 // Service is one service and its SLOs.
@@ -67,6 +69,24 @@ const (
 	NoDataAllow NoDataPolicy = "allow"
 )
 
+// MissingErrorsPolicy says what an error (bad) query that returns no series,
+// while the total has data, means. From the answer alone it cannot be told
+// from a broken error query, so every policy says what it assumed.
+type MissingErrorsPolicy string
+
+// Missing-errors policies.
+const (
+	// MissingErrorsZero counts the absent series as 0 errors and states the
+	// assumption with the result; an error series seen over a longer window
+	// but absent over a shorter one still warns. The default: a healthy
+	// service without a single 5xx series stays quiet.
+	MissingErrorsZero MissingErrorsPolicy = "zero"
+	// MissingErrorsWarn counts it as 0 errors with a warning.
+	MissingErrorsWarn MissingErrorsPolicy = "warn"
+	// MissingErrorsNoData makes the window no data.
+	MissingErrorsNoData MissingErrorsPolicy = "no_data"
+)
+
 // SLO is one objective of a service, with the tier's defaults merged in.
 type SLO struct {
 	Service     string
@@ -77,9 +97,11 @@ type SLO struct {
 	Objective   float64 // ratio, 0.999
 	Window      Window
 	NoData      NoDataPolicy
-	MinEvents   float64
-	Alerts      []budget.AlertWindow
-	SLI         SLI
+	// MissingErrors says what an absent error series means.
+	MissingErrors MissingErrorsPolicy
+	MinEvents     float64
+	Alerts        []budget.AlertWindow
+	SLI           SLI
 	// Gate and Cost are the service's, merged over its tier's.
 	Gate GatePolicy
 	Cost CostModel

@@ -23,6 +23,10 @@ type RangeQuerier interface {
 type Sample struct {
 	Labels map[string]string
 	Value  float64
+	// T is the sample's timestamp as the source gave it: the evaluation
+	// time of the query, unless the answer is for another time. Zero when
+	// the source does not say.
+	T time.Time
 }
 
 // Result is the answer to an instant query.
@@ -32,6 +36,7 @@ type Result struct {
 }
 
 // Point is one value of a range series.
+// A range query's points fall on start + k*step; CheckRange tells.
 type Point struct {
 	T time.Time
 	V float64

@@ -17,6 +17,7 @@ type tierSpec struct {
 	Window      string      `yaml:"window"`
 	Timezone    string      `yaml:"timezone"`
 	NoData      string      `yaml:"no_data"`
+	MissingErrs string      `yaml:"missing_errors"`
 	MinEvents   *float64    `yaml:"min_events"`
 	Alerts      []alertSpec `yaml:"alerts"`
 	Gate        *gateSpec   `yaml:"gate"`
@@ -54,6 +55,7 @@ type sloSpec struct {
 	Window      string      `yaml:"window"`
 	Timezone    string      `yaml:"timezone"`
 	NoData      string      `yaml:"no_data"`
+	MissingErrs string      `yaml:"missing_errors"`
 	MinEvents   *float64    `yaml:"min_events"`
 	Alerts      []alertSpec `yaml:"alerts"`
 	SLI         sliSpec     `yaml:"sli"`
