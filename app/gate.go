@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nines-sre/nines/budget"
 	"github.com/nines-sre/nines/gate"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
@@ -259,7 +260,8 @@ func newGateDecision(d gate.Decision, now time.Time, exitCode int, ci report.Gat
 	for _, o := range d.SLOs {
 		s := report.GateSLO{SLO: o.SLO, Objective: o.Objective, Window: o.Window, EvaluatedAt: o.At.UTC(),
 			Evaluation: "live", DataState: string(o.State), Reason: o.StateReason, NoData: string(o.NoData),
-			BurnRates: []report.GateBurnRate{}, Firing: []report.GateFiring{}, Error: o.Error}
+			BurnRates: []report.GateBurnRate{}, Firing: []report.GateFiring{}, Error: o.Error,
+			AlertsNotEvaluated: []string{}, Assumptions: []string{}}
 		switch {
 		case o.Error != "":
 			s.Evaluation, s.DataState = "failed", report.ConditionError
@@ -269,6 +271,13 @@ func newGateDecision(d gate.Decision, now time.Time, exitCode int, ci report.Gat
 		if o.State == slo.DataOK && o.Error == "" {
 			s.BudgetLeft = num(o.BudgetLeft)
 		}
+		if o.Error == "" && !o.Cached && o.State == slo.DataOK {
+			s.Coverage = num(o.Coverage)
+		}
+		for _, a := range o.NotEvaluated {
+			s.AlertsNotEvaluated = append(s.AlertsNotEvaluated, gate.AlertName(budget.AlertState{AlertWindow: a}))
+		}
+		s.Assumptions = append(s.Assumptions, o.Assumptions...)
 		for _, b := range o.Burn {
 			br := report.GateBurnRate{Window: slo.PromQLDuration(b.Window), Seconds: b.Window.Seconds()}
 			if !b.NoData {

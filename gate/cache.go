@@ -154,6 +154,11 @@ type cachedObservation struct {
 	NoData      string        `json:"no_data"`
 	Burn        []cachedBurn  `json:"burn_rates"`
 	Firing      []cachedAlert `json:"firing"`
+	// NotEvaluated are the alerts whose windows had no data; Assumptions
+	// what the evaluation assumed. Both added within version 1: a cache
+	// written before has neither.
+	NotEvaluated []cachedAlert `json:"not_evaluated,omitempty"`
+	Assumptions  []string      `json:"assumptions,omitempty"`
 }
 
 type cachedBurn struct {
@@ -205,6 +210,12 @@ func newCachedObservation(o Observation) cachedObservation {
 			Factor: a.Factor, LongBurn: a.LongBurn, ShortBurn: a.ShortBurn,
 		})
 	}
+	for _, a := range o.NotEvaluated {
+		c.NotEvaluated = append(c.NotEvaluated, cachedAlert{
+			Severity: string(a.Severity), LongSeconds: a.Long.Seconds(), ShortSeconds: a.Short.Seconds(), Factor: a.Factor,
+		})
+	}
+	c.Assumptions = o.Assumptions
 	return c
 }
 
@@ -234,6 +245,11 @@ func (c cachedObservation) observation(name string) Observation {
 			LongBurn: a.LongBurn, ShortBurn: a.ShortBurn, Firing: true,
 		})
 	}
+	for _, a := range c.NotEvaluated {
+		o.NotEvaluated = append(o.NotEvaluated, budget.AlertWindow{Long: seconds(a.LongSeconds), Short: seconds(a.ShortSeconds),
+			Factor: a.Factor, Severity: budget.Severity(a.Severity)})
+	}
+	o.Assumptions = c.Assumptions
 	return o
 }
 

@@ -60,6 +60,10 @@ const (
 	// RuleInsufficientData: fewer events than the SLO's min_events; the
 	// no-data policy gives the effect.
 	RuleInsufficientData Rule = "insufficient_data"
+	// RuleAlertNotEvaluated: a burn-rate alert's windows had no data, so
+	// whether it fires is unknown; the no-data policy gives the effect, never
+	// worse than the alert firing would.
+	RuleAlertNotEvaluated Rule = "alert_not_evaluated"
 	// RuleBudgetLow: budget left is below the policy's warn threshold.
 	RuleBudgetLow Rule = "budget_low"
 	// RuleTicketAlert: a ticket-severity burn-rate alert fires.
@@ -70,12 +74,17 @@ const (
 	// RuleLastKnownGood: the SLO could not be evaluated, and its last known
 	// good evaluation was decided on instead.
 	RuleLastKnownGood Rule = "last_known_good"
+	// RuleAssumption: the numbers rest on something not measured (an absent
+	// error series counted as 0 errors, a window only partly covered by
+	// data); it allows, and says so.
+	RuleAssumption Rule = "assumption"
 	// RuleWithinPolicy: nothing in the policy objects.
 	RuleWithinPolicy Rule = "within_policy"
 )
 
 var ruleOrder = []Rule{RulePageAlert, RuleBudgetExhausted, RuleEvaluationError, RuleNoData,
-	RuleInsufficientData, RuleBudgetLow, RuleTicketAlert, RuleSourceWarning, RuleLastKnownGood, RuleWithinPolicy}
+	RuleInsufficientData, RuleAlertNotEvaluated, RuleBudgetLow, RuleTicketAlert, RuleSourceWarning, RuleLastKnownGood,
+	RuleWithinPolicy, RuleAssumption}
 
 // Reason is one finding about one SLO and its effect on the decision.
 type Reason struct {
@@ -119,7 +128,14 @@ type Observation struct {
 	Burn       []Burn
 	// Firing are the burn-rate alerts that fire, pages first.
 	Firing []budget.AlertState
-	NoData slo.NoDataPolicy
+	// NotEvaluated are the burn-rate alerts whose windows had no data:
+	// whether they fire is unknown.
+	NotEvaluated []budget.AlertWindow
+	// Assumptions are what the evaluation assumed (slo.Evaluation's).
+	Assumptions []string
+	// Coverage is the part of the SLO window with data (slo.Evaluation's).
+	Coverage float64
+	NoData   slo.NoDataPolicy
 	// Warnings are the source's and the evaluation's about this SLO.
 	Warnings []string
 	// Error is why the SLO could not be evaluated; empty when it was.
@@ -139,6 +155,8 @@ func Observe(e slo.Evaluation) Observation {
 		StateReason: e.SLI.Reason,
 		NoData:      e.SLO.NoData,
 		Warnings:    e.Warnings,
+		Assumptions: e.Assumptions,
+		Coverage:    e.Coverage,
 	}
 	if e.Err != nil {
 		// slo.Evaluate wraps the source's error in "could not evaluate SLO
@@ -162,6 +180,11 @@ func Observe(e slo.Evaluation) Observation {
 		o.Burn = append(o.Burn, b)
 	}
 	o.Firing = e.Status.Firing()
+	for _, a := range e.Status.Alerts {
+		if a.NoData {
+			o.NotEvaluated = append(o.NotEvaluated, a.AlertWindow)
+		}
+	}
 	return o
 }
 
@@ -523,15 +546,27 @@ func rules(p slo.GatePolicy, o Observation, owner slo.Owner) []Reason {
 		if o.StateReason != "" {
 			what += " (" + o.StateReason + ")"
 		}
-		effect := Verdict(o.NoData)
-		switch o.NoData {
-		case slo.NoDataBlock, slo.NoDataWarn, slo.NoDataAllow:
-		default:
-			effect = Block // an unknown policy must not let a deploy through
-		}
+		effect := noDataEffect(o.NoData)
 		add(rule, effect, "%s: the budget is unknown, and the no-data policy is %s", what, effect)
 	default:
 		add(RuleNoData, Block, "the evaluation has no data state %q: the budget is unknown", o.State)
+	}
+	if o.State == slo.DataOK {
+		for _, a := range o.NotEvaluated {
+			ifFiring := Allow
+			switch {
+			case a.Severity == budget.Page && p.BlockOnPage:
+				ifFiring = Block
+			case a.Severity == budget.Page || p.WarnOnTicket:
+				ifFiring = Warn
+			}
+			effect := noDataEffect(o.NoData)
+			if effect.rank() > ifFiring.rank() {
+				effect = ifFiring
+			}
+			add(RuleAlertNotEvaluated, effect, "%s alert %s/%s not evaluated: no data over %s, so whether it fires is unknown; the no-data policy is %s",
+				a.Severity, slo.PromQLDuration(a.Long), slo.PromQLDuration(a.Short), missingWindows(o.Burn, a), o.NoData)
+		}
 	}
 	if len(tickets) > 0 && p.WarnOnTicket {
 		add(RuleTicketAlert, Warn, "burning slowly: %s", alertList(tickets))
@@ -540,17 +575,47 @@ func rules(p slo.GatePolicy, o Observation, owner slo.Owner) []Reason {
 		add(RuleSourceWarning, Warn, "the evaluation came with warnings, so its numbers may be partial or off: %s",
 			strings.Join(o.Warnings, "; "))
 	}
-	if len(out) == 0 {
+	if !slices.ContainsFunc(out, func(r Reason) bool { return r.Effect != Allow || r.Rule != RuleAlertNotEvaluated }) {
 		msg := fmt.Sprintf("within policy: %s of the error budget left (warn below %s), ", pct(o.BudgetLeft), pct(p.WarnBelow))
 		switch {
 		case len(tickets) > 0:
 			msg += alertList(tickets) + " (warn_on_ticket is off)"
+		case len(o.NotEvaluated) > 0:
+			msg += "no burn-rate alert firing of those evaluated"
 		default:
 			msg += "no burn-rate alert firing"
 		}
 		add(RuleWithinPolicy, Allow, "%s", msg)
 	}
+	for _, a := range o.Assumptions {
+		add(RuleAssumption, Allow, "assumed: %s", a)
+	}
 	return out
+}
+
+// noDataEffect is the effect of a no-data policy; an unknown one blocks, so
+// that it cannot let a deploy through.
+func noDataEffect(p slo.NoDataPolicy) Verdict {
+	switch p {
+	case slo.NoDataBlock, slo.NoDataWarn, slo.NoDataAllow:
+		return Verdict(p)
+	}
+	return Block
+}
+
+// missingWindows names the windows of alert a that had no data: "5m".
+func missingWindows(burns []Burn, a budget.AlertWindow) string {
+	var out []string
+	for _, w := range []time.Duration{a.Short, a.Long} {
+		i := slices.IndexFunc(burns, func(b Burn) bool { return b.Window == w })
+		if i < 0 || burns[i].NoData {
+			out = append(out, slo.PromQLDuration(w))
+		}
+	}
+	if len(out) == 0 {
+		return "its windows"
+	}
+	return strings.Join(out, " and ")
 }
 
 // alertList is "page alert 1h/5m firing (burn 20x over 1h, 20x over 5m; threshold 14.4x)".

@@ -100,8 +100,8 @@ type GatePolicy struct {
 type GateReason struct {
 	SLO string `json:"slo"`
 	// Rule is page_alert, budget_exhausted, evaluation_error, no_data,
-	// insufficient_data, budget_low, ticket_alert, source_warning,
-	// last_known_good or within_policy.
+	// insufficient_data, alert_not_evaluated, budget_low, ticket_alert,
+	// source_warning, last_known_good, within_policy or assumption.
 	Rule string `json:"rule"`
 	// Effect is allow, warn or block.
 	Effect     string   `json:"effect"`
@@ -131,8 +131,16 @@ type GateSLO struct {
 	BudgetLeft *float64       `json:"budget_left"`
 	BurnRates  []GateBurnRate `json:"burn_rates"`
 	Firing     []GateFiring   `json:"firing"`
-	NoData     string         `json:"no_data_policy"`
-	Error      string         `json:"error,omitempty"`
+	// AlertsNotEvaluated names the burn-rate alerts whose windows had no
+	// data: "page 1h/5m 14.4x".
+	AlertsNotEvaluated []string `json:"alerts_not_evaluated"`
+	// Assumptions are what the numbers rest on that was not measured.
+	Assumptions []string `json:"assumptions"`
+	// Coverage is the part of the SLO window that has data (1: all of it);
+	// null when the SLO was not evaluated.
+	Coverage *float64 `json:"coverage"`
+	NoData   string   `json:"no_data_policy"`
+	Error    string   `json:"error,omitempty"`
 }
 
 // GateBurnRate is the burn rate over one alert window; null without data.

@@ -22,7 +22,7 @@ func fakePrometheus(t *testing.T, status int, body string) string {
 
 func TestBurnFaultsAsAUserSeesThem(t *testing.T) {
 	vector := func(v string) string {
-		return `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1788739200,"` + v + `"]}]}}`
+		return `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1788825600,"` + v + `"]}]}}`
 	}
 	cases := []struct {
 		name       string
@@ -34,9 +34,11 @@ func TestBurnFaultsAsAUserSeesThem(t *testing.T) {
 	}{
 		{"an empty result is no data, exit 0", 200, `{"status":"success","data":{"resultType":"vector","result":[]}}`,
 			exitOK, "no data", ""},
-		{"NaN is no data with a warning", 200, vector("NaN"),
-			exitOK, "no data", `warning: query "sum(increase(http_requests_total{service=\"checkout\"}[5m]))" returned NaN; treated as no data`},
-		{"Prometheus warnings reach stderr", 200, `{"status":"success","warnings":["partial response: store 3 down"],"data":{"resultType":"vector","result":[{"metric":{},"value":[1788739200,"1000"]}]}}`,
+		{"NaN counts are a broken answer, exit 1", 200, vector("NaN"),
+			exitFailure, "", `returned NaN over 30d: an events SLI counts events, so a value that is not a number is a broken answer`},
+		{"an answer for another time is not used, exit 1", 200, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1788822000,"1000"]}]}}`,
+			exitFailure, "", `stale answer: sample at 2026-09-07T23:00:00Z, asked for 2026-09-08T00:00:00Z`},
+		{"Prometheus warnings reach stderr", 200, `{"status":"success","warnings":["partial response: store 3 down"],"data":{"resultType":"vector","result":[{"metric":{},"value":[1788825600,"1000"]}]}}`,
 			exitOK, "checkout", "warning: partial response: store 3 down"},
 		{"a 500 fails with exit 1 and the server's message", 500, `{"status":"error","errorType":"internal","error":"out of memory"}`,
 			exitFailure, "", "out of memory"},

@@ -79,9 +79,9 @@ func gateFaultURL(t *testing.T, fault string) string {
 			fmt.Fprint(w, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"val`)
 		}
 	case "empty result":
-		h = func(w http.ResponseWriter, r *http.Request) { gatePromAnswer(w, nil) }
+		h = func(w http.ResponseWriter, r *http.Request) { gatePromAnswer(w, r, nil) }
 	case "NaN":
-		h = func(w http.ResponseWriter, r *http.Request) { gatePromAnswer(w, []string{"NaN"}) }
+		h = func(w http.ResponseWriter, r *http.Request) { gatePromAnswer(w, r, []string{"NaN"}) }
 	case "warnings":
 		h = func(w http.ResponseWriter, r *http.Request) {
 			if err := r.ParseForm(); err != nil {
@@ -93,7 +93,7 @@ func gateFaultURL(t *testing.T, fault string) string {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			gatePromAnswer(w, []string{fmt.Sprint(v)}, "PromQL warning: partial response: store gateway eu-1 unreachable")
+			gatePromAnswer(w, r, []string{fmt.Sprint(v)}, "PromQL warning: partial response: store gateway eu-1 unreachable")
 		}
 	default:
 		t.Fatalf("unknown fault %q", fault)
@@ -152,8 +152,8 @@ var gateFaultMatrix = map[string][4]gateMatrixCell{
 	"invalid JSON":         cellFailure,
 	// No series is no data, not an error: the no-data policy decides.
 	"empty result": {cellNoData, cellNoData, cellNoData, cellNoData},
-	// NaN samples are dropped with a warning: no data again.
-	"NaN": {cellNoData, cellNoData, cellNoData, cellNoData},
+	// NaN from an events SLI is a broken answer: an evaluation error.
+	"NaN": cellFailure,
 	// The numbers are used, but a warning from the source makes the
 	// decision a warning.
 	"warnings": {cellWarned, cellWarned, cellWarned, cellWarned},

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,12 +49,17 @@ var gateQueryRE = regexp.MustCompile(`([a-z][a-z0-9_]*?)(_bad)?_total\[([0-9a-z]
 // gateEvents is how many events every window holds.
 const gateEvents = 1e6
 
-// gatePromAnswer writes a Prometheus API success response with a vector.
-func gatePromAnswer(w http.ResponseWriter, samples []string, warnings ...string) {
+// gatePromAnswer writes a Prometheus API success response to r with a
+// vector at the time r asked for, as Prometheus does.
+func gatePromAnswer(w http.ResponseWriter, r *http.Request, samples []string, warnings ...string) {
 	w.Header().Set("Content-Type", "application/json")
+	ts := r.FormValue("time")
+	if _, err := strconv.ParseFloat(ts, 64); err != nil {
+		ts = strconv.FormatInt(gateAt.Unix(), 10)
+	}
 	result := make([]string, len(samples))
 	for i, v := range samples {
-		result[i] = fmt.Sprintf(`{"metric":{},"value":[%d,%q]}`, gateAt.Unix(), v)
+		result[i] = fmt.Sprintf(`{"metric":{},"value":[%s,%q]}`, ts, v)
 	}
 	warn := ""
 	if len(warnings) > 0 {
@@ -103,7 +109,7 @@ func gateFakeProm(t *testing.T, data gateRatios, warnings ...string) *httptest.S
 		if ok {
 			samples = []string{fmt.Sprint(v)}
 		}
-		gatePromAnswer(w, samples, warnings...)
+		gatePromAnswer(w, r, samples, warnings...)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
