@@ -98,6 +98,7 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 		DataState:   string(e.SLI.State),
 		Reason:      e.SLI.Reason,
 		Warnings:    e.Warnings,
+		Assumptions: e.Assumptions,
 		BurnRates:   []report.BurnRate{},
 		Alerts:      []report.Alert{},
 	}
@@ -124,6 +125,7 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 		}
 		return s
 	}
+	s.Coverage = num(e.Coverage)
 	st := e.Status
 	s.ErrorRatio = num(st.ErrorRatio)
 	s.Availability = num(st.Availability)

@@ -48,6 +48,9 @@ func BurnGrid(ss []SLOStatus, wide bool) Grid {
 			g.Notes = append(g.Notes, s.Error)
 		case "ok":
 			row = append(row, Percent(*s.Availability, 3), Percent(*s.BudgetLeft, 1))
+			for _, a := range s.Assumptions {
+				g.Notes = append(g.Notes, fmt.Sprintf("%s/%s: assumed: %s", s.Service, s.SLO, a))
+			}
 		default:
 			row = append(row, strings.ReplaceAll(s.DataState, "_", " "), "-")
 			g.Notes = append(g.Notes, fmt.Sprintf("%s/%s: %s: %s", s.Service, s.SLO, strings.ReplaceAll(s.DataState, "_", " "), s.Reason))

@@ -48,7 +48,12 @@ type SLOStatus struct {
 	// Condition is operational, degraded, outage, no_data or error.
 	Condition string   `json:"condition"`
 	Warnings  []string `json:"warnings,omitempty"`
-	Error     string   `json:"error,omitempty"`
+	// Assumptions are what the figures rest on that was not measured.
+	Assumptions []string `json:"assumptions,omitempty"`
+	// Coverage is the part of the window with data (1: all of it); absent
+	// when the SLO has no data.
+	Coverage *float64 `json:"coverage,omitempty"`
+	Error    string   `json:"error,omitempty"`
 }
 
 // Owner is who answers for a service.
