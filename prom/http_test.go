@@ -935,7 +935,7 @@ func TestNewHTTP(t *testing.T) {
 		{"a plain URL is shown as given", "http://prometheus:9090", "prometheus http://prometheus:9090"},
 		{"a path prefix is kept without its trailing slash", "https://mimir.example.com/prometheus/", "prometheus https://mimir.example.com/prometheus"},
 		{"userinfo is not shown", "http://alice:hunter2-s3cr3t@thanos:10902", "prometheus http://thanos:10902"},
-		{"a query string is not shown", "http://vm:8428/select/0/prometheus?token=abcd-s3cr3t", "prometheus http://vm:8428/select/0/prometheus"},
+		{"query values are masked", "http://vm:8428/select/0/prometheus/?token=abcd-s3cr3t&extra", "prometheus http://vm:8428/select/0/prometheus?token=xxxxx&xxxxx"},
 	}
 	for _, tc := range good {
 		t.Run(tc.name, func(t *testing.T) {

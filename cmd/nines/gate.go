@@ -254,7 +254,7 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 	}
 	log := env.Log.With("decision_id", id)
 	for _, w := range doc.Warnings {
-		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", report.Escape(w))
 	}
 	if err := report.Export(opts.s.Out, opts.format, doc); err != nil {
 		return errors.Join(err, recordErr)
