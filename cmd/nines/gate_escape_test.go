@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -162,4 +163,32 @@ func TestGateOutputEscapesUserInput(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOtherCommandsEscapeTheOwner: burn and status print the owner in every
+// table format, escaped.
+func TestOtherCommandsEscapeTheOwner(t *testing.T) {
+	srv := gateFakeProm(t, gateTestData())
+	specs := hostileSpecs(t)
+	for _, cmd := range []string{"burn", "status"} {
+		for _, o := range []string{"table", "wide", "markdown", "csv"} {
+			t.Run(cmd+" -o "+o, func(t *testing.T) {
+				s, out, errOut := testStreams(nil)
+				code := run(context.Background(), []string{cmd, "--specs", specs, "--prometheus.url", srv.URL,
+					"--at", gateAt.Format(time.RFC3339), "-o", o}, s)
+				if code != exitOK {
+					t.Fatalf("exit code %d\n%s", code, errOut)
+				}
+				noCommandLines(t, "stdout", out.String())
+				noCommandLines(t, "stderr", errOut.String())
+				want := `payments\n::error::pwned\r\x1b[31m\u2028|`
+				if o == "markdown" {
+					want = `payments\\n::error::pwned\\r\\x1b\[31m\\u2028\|`
+				}
+				if o != "table" && !strings.Contains(out.String(), want) {
+					t.Errorf("the owner is not shown escaped (%s):\n%s", want, out)
+				}
+			})
+		}
+	}
 }
