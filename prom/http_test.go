@@ -980,6 +980,11 @@ func TestNewHTTP(t *testing.T) {
 			wantErr: `invalid Prometheus URL "http://[::1": missing ']' in host`,
 		},
 		{
+			name:    "a password with an unescaped / is not shown in part by the parser's message",
+			opts:    prom.HTTPOptions{URL: "http://alice:hunter2/s3cr3t@prometheus:9090/?token=s3cr3t-too"},
+			wantErr: `invalid Prometheus URL "http://prometheus:9090/?token=xxxxx": it does not parse (percent-encode special characters in the user name, password and query)`,
+		},
+		{
 			name:    "a URL ending in /api/v1 asks for the base URL",
 			opts:    prom.HTTPOptions{URL: "http://prometheus:9090/api/v1/"},
 			wantErr: `invalid Prometheus URL "http://prometheus:9090/api/v1/": leave out /api/v1`,
