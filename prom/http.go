@@ -2,7 +2,6 @@ package prom
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
 
+	"github.com/nines-sre/nines/internal/redact"
 	"github.com/nines-sre/nines/slo"
 )
 
@@ -76,7 +75,7 @@ type HTTP struct {
 	backoff backoff
 	sem     chan struct{}
 	log     *slog.Logger
-	secrets []string // longest first; replaced by <secret> in errors and logs
+	secrets *redact.Secrets // replaced by <secret> in errors and logs
 }
 
 var (
@@ -113,8 +112,8 @@ func NewHTTP(o HTTPOptions) (*HTTP, error) {
 		pw, _ := user.Password()
 		cfg.BasicAuth = &config.BasicAuth{Username: user.Username(), Password: config.Secret(pw)}
 	}
-	secrets := collectSecrets(&cfg, user)
-	scrub := func(s string) string { return scrubWith(secrets, s) }
+	secrets := collectSecrets(&cfg, base, user)
+	scrub := secrets.Scrub
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid %s: %s", source, scrub(err.Error()))
 	}
@@ -134,7 +133,7 @@ func NewHTTP(o HTTPOptions) (*HTTP, error) {
 	h := &HTTP{
 		api:     v1.NewAPI(apiClient),
 		client:  client,
-		display: (&url.URL{Scheme: base.Scheme, Host: base.Host, Path: strings.TrimRight(base.Path, "/")}).String(),
+		display: displayURL(base),
 		timeout: o.Timeout,
 		retries: o.MaxRetries,
 		backoff: backoff{base: o.BackoffBase, max: o.BackoffMax, retryAfterMax: o.RetryAfterMax},
@@ -450,11 +449,19 @@ func labelMap(m model.Metric) map[string]string {
 
 const urlExample = "give the base URL of the API, e.g. http://prometheus:9090 or https://mimir.example.com/prometheus"
 
+// displayURL is the base URL as String shows it: redacted (redact.URL),
+// without a trailing slash.
+func displayURL(base *url.URL) string {
+	d := *base
+	d.Path, d.RawPath = strings.TrimRight(d.Path, "/"), ""
+	return redact.URL(d.String())
+}
+
 // parseURL validates a base URL and splits off its userinfo. Its errors show
-// the URL without userinfo.
+// the URL redacted (redact.URL).
 func parseURL(raw string) (base *url.URL, user *url.Userinfo, err error) {
 	raw = strings.TrimSpace(raw)
-	shown := stripUserinfo(raw)
+	shown := redact.URL(raw)
 	if raw == "" {
 		return nil, nil, errors.New("no Prometheus URL: " + urlExample)
 	}
@@ -464,7 +471,11 @@ func parseURL(raw string) (base *url.URL, user *url.Userinfo, err error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // ue.URL is the raw URL, userinfo and all
 		}
-		return nil, nil, fmt.Errorf("invalid Prometheus URL %q: %v: %s", shown, err, urlExample)
+		detail := err.Error()
+		if leaksURLParts(detail, raw, shown) {
+			detail = "it does not parse (percent-encode special characters in the user name, password and query)"
+		}
+		return nil, nil, fmt.Errorf("invalid Prometheus URL %q: %s: %s", shown, detail, urlExample)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
@@ -482,20 +493,19 @@ func parseURL(raw string) (base *url.URL, user *url.Userinfo, err error) {
 	return u, user, nil
 }
 
-// stripUserinfo removes "user:password@" from a URL that may not parse.
-func stripUserinfo(raw string) string {
-	start := 0
-	if i := strings.Index(raw, "://"); i >= 0 {
-		start = i + len("://")
+// leaksURLParts reports whether a parser's message about raw quotes a piece
+// of it that its redacted form (shown) leaves out: a piece of its userinfo,
+// query or fragment. Such a message is not shown.
+func leaksURLParts(msg, raw, shown string) bool {
+	if raw == shown {
+		return false
 	}
-	end := len(raw)
-	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
-		end = start + i
+	for _, piece := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(":/@?&=#[]", r) }) {
+		if !strings.Contains(shown, piece) && strings.Contains(msg, piece) {
+			return true
+		}
 	}
-	if at := strings.LastIndex(raw[start:end], "@"); at >= 0 {
-		return raw[:start] + raw[start+at+1:]
-	}
-	return raw
+	return false
 }
 
 // backticked matches the values YAML errors quote, which may be secrets.
@@ -505,20 +515,12 @@ func redactYAML(err error) string {
 	return oneLine(backticked.ReplaceAllString(err.Error(), "`…`"))
 }
 
-// minSecretLen is the shortest secret that is scrubbed from messages: shorter
-// strings would mangle them and protect nothing.
-const minSecretLen = 4
-
 // collectSecrets lists the credentials cfg and the URL carry, inline or in
-// files, and the base64 basic-auth form, so that scrub can remove them from
-// anything a server or library echoes back.
-func collectSecrets(cfg *config.HTTPClientConfig, user *url.Userinfo) []string {
-	var out []string
-	add := func(s string) {
-		if s = strings.TrimSpace(s); len(s) >= minSecretLen && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
+// files: the URL's userinfo and query values, and the base64 basic-auth
+// form, so that scrub can remove them from anything a server or library
+// echoes back. Secrets shorter than redact.MinSecretLen are not kept.
+func collectSecrets(cfg *config.HTTPClientConfig, base *url.URL, user *url.Userinfo) *redact.Secrets {
+	out := &redact.Secrets{}
 	read := func(inline config.Secret, file string) string {
 		if file == "" {
 			return string(inline)
@@ -529,56 +531,41 @@ func collectSecrets(cfg *config.HTTPClientConfig, user *url.Userinfo) []string {
 		}
 		return strings.TrimSpace(string(b))
 	}
-	if user != nil {
-		if pw, ok := user.Password(); ok {
-			add(pw)
-		} else {
-			add(user.Username()) // a lone username is usually a token
-		}
+	if base != nil {
+		out.AddURL(&url.URL{User: user, RawQuery: base.RawQuery})
 	}
 	if b := cfg.BasicAuth; b != nil {
-		name, pw := read(config.Secret(b.Username), b.UsernameFile), read(b.Password, b.PasswordFile)
-		add(pw)
-		if pw != "" {
-			add(base64.StdEncoding.EncodeToString([]byte(name + ":" + pw)))
-		}
+		out.AddBasicAuth(read(config.Secret(b.Username), b.UsernameFile), read(b.Password, b.PasswordFile))
 	}
 	if a := cfg.Authorization; a != nil {
-		add(read(a.Credentials, a.CredentialsFile))
+		out.Add(read(a.Credentials, a.CredentialsFile))
 	}
-	add(read(cfg.BearerToken, cfg.BearerTokenFile))
+	out.Add(read(cfg.BearerToken, cfg.BearerTokenFile))
 	if o := cfg.OAuth2; o != nil {
-		add(read(o.ClientSecret, o.ClientSecretFile))
+		out.Add(read(o.ClientSecret, o.ClientSecretFile))
 	}
 	if hs := cfg.HTTPHeaders; hs != nil {
 		for _, hd := range hs.Headers {
 			for _, s := range hd.Secrets {
-				add(string(s))
+				out.Add(string(s))
 			}
 			for _, f := range hd.Files {
-				add(read("", f))
+				out.Add(read("", f))
 			}
 		}
 	}
-	if p := cfg.ProxyURL.URL; p != nil && p.User != nil {
-		pw, _ := p.User.Password()
-		add(pw)
+	if p := cfg.ProxyURL.URL; p != nil {
+		out.AddURL(p)
 	}
 	for _, vs := range cfg.ProxyConnectHeader {
 		for _, s := range vs {
-			add(string(s))
+			out.Add(string(s))
 		}
 	}
-	// Longest first, so that a secret containing another is replaced whole.
-	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
 }
 
-func (h *HTTP) scrub(s string) string { return scrubWith(h.secrets, s) }
-
-func scrubWith(secrets []string, s string) string {
-	for _, sec := range secrets {
-		s = strings.ReplaceAll(s, sec, "<secret>")
-	}
-	return s
-}
+// scrub removes credentials from a message for errors and logs: URLs by
+// their structure, known secrets where they stand as whole tokens (see
+// redact.Secrets.Scrub), never by plain substring.
+func (h *HTTP) scrub(s string) string { return h.secrets.Scrub(s) }

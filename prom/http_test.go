@@ -935,7 +935,7 @@ func TestNewHTTP(t *testing.T) {
 		{"a plain URL is shown as given", "http://prometheus:9090", "prometheus http://prometheus:9090"},
 		{"a path prefix is kept without its trailing slash", "https://mimir.example.com/prometheus/", "prometheus https://mimir.example.com/prometheus"},
 		{"userinfo is not shown", "http://alice:hunter2-s3cr3t@thanos:10902", "prometheus http://thanos:10902"},
-		{"a query string is not shown", "http://vm:8428/select/0/prometheus?token=abcd-s3cr3t", "prometheus http://vm:8428/select/0/prometheus"},
+		{"query values are masked", "http://vm:8428/select/0/prometheus/?token=abcd-s3cr3t&extra", "prometheus http://vm:8428/select/0/prometheus?token=xxxxx&xxxxx"},
 	}
 	for _, tc := range good {
 		t.Run(tc.name, func(t *testing.T) {
@@ -978,6 +978,11 @@ func TestNewHTTP(t *testing.T) {
 			name:    "a URL that does not parse is refused without its userinfo",
 			opts:    prom.HTTPOptions{URL: "http://alice:hunter2-s3cr3t@[::1"},
 			wantErr: `invalid Prometheus URL "http://[::1": missing ']' in host`,
+		},
+		{
+			name:    "a password with an unescaped / is not shown in part by the parser's message",
+			opts:    prom.HTTPOptions{URL: "http://alice:hunter2/s3cr3t@prometheus:9090/?token=s3cr3t-too"},
+			wantErr: `invalid Prometheus URL "http://prometheus:9090/?token=xxxxx": it does not parse (percent-encode special characters in the user name, password and query)`,
 		},
 		{
 			name:    "a URL ending in /api/v1 asks for the base URL",

@@ -347,10 +347,13 @@ func (g GateDecision) Render(w io.Writer, f Format) (bool, error) {
 func WriteGateText(w io.Writer, g GateDecision) error { return writeGateText(w, g, true) }
 
 // writeGateText is WriteGateText; unless wide, the table names the first
-// alert firing only and every line of prose is wrapped to 120 columns.
+// alert firing only and every line of prose is wrapped to 120 columns. All
+// prose is escaped (Escape): it holds the reason, the actor, the owner and
+// server messages.
 func writeGateText(w io.Writer, g GateDecision, wide bool) error {
 	var b strings.Builder
 	line := func(first, rest, text string) {
+		first, text = Escape(first), Escape(text)
 		if wide {
 			b.WriteString(first + text + "\n")
 			return
@@ -397,9 +400,11 @@ func writeGateText(w io.Writer, g GateDecision, wide bool) error {
 
 // WriteGateMarkdown writes the decision as Markdown, as for a GitHub step
 // summary: the headline, a table of the reasons and how it was reached.
+// Every string is escaped for Markdown (mdEscape): no input ends a line, a
+// row or a cell, or starts HTML, a link or an image.
 func WriteGateMarkdown(w io.Writer, g GateDecision) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### nines gate: %s %s\n\n", strings.ToUpper(g.verdictWord()), g.Service)
+	fmt.Fprintf(&b, "### nines gate: %s %s\n\n", mdEscape(strings.ToUpper(g.verdictWord())), mdEscape(g.Service))
 	b.WriteString(mdEscape(capitalize(g.sentence())) + "\n")
 	if g.Override != nil {
 		fmt.Fprintf(&b, "\nOverride reason: %s\n", mdEscape(g.Override.Reason))
@@ -421,8 +426,8 @@ func WriteGateMarkdown(w io.Writer, g GateDecision) error {
 	if owner == "" {
 		owner = "none given in the spec"
 	}
-	fmt.Fprintf(&b, "\nOwner: %s · Fallback: %s · Decision `%s` at %s · Source: %s\n",
-		mdEscape(owner), mdEscape(g.fallbackLine()), g.ID, g.At.Format(time.RFC3339), mdEscape(g.Source))
+	fmt.Fprintf(&b, "\nOwner: %s · Fallback: %s · Decision %s at %s · Source: %s\n",
+		mdEscape(owner), mdEscape(g.fallbackLine()), mdCode(g.ID), g.At.Format(time.RFC3339), mdEscape(g.Source))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("could not write the decision: %w", err)
 	}
@@ -474,12 +479,15 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// ghData escapes a workflow command's message.
+// ghData escapes a workflow command's message: GitHub's escapes for "%",
+// "\r" and "\n", which GitHub turns back into line breaks inside the
+// annotation, then Escape for every other control character.
 func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s))
 }
 
-// ghProperty escapes a workflow command's property value.
+// ghProperty escapes a workflow command's property value as ghData does,
+// and its separators ":" and ",".
 func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s))
 }

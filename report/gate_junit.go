@@ -52,10 +52,12 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteGateJUnit writes the decision as a JUnit XML report.
+// WriteGateJUnit writes the decision as a JUnit XML report. Every string
+// is escaped (Escape): the XML stays valid (it can hold no control
+// character) and each line of a failure or system-out is one reason.
 func WriteGateJUnit(w io.Writer, g GateDecision) error {
 	s := junitSuite{
-		Name:      "nines gate " + g.Service,
+		Name:      Escape("nines gate " + g.Service),
 		Timestamp: g.Time.Format("2006-01-02T15:04:05"),
 		Time:      "0",
 		Properties: []junitProperty{
@@ -75,6 +77,9 @@ func WriteGateJUnit(w io.Writer, g GateDecision) error {
 		s.Properties = append(s.Properties, junitProperty{"override_actor", g.Override.Actor},
 			junitProperty{"override_reason", g.Override.Reason})
 	}
+	for i, p := range s.Properties {
+		s.Properties[i].Value = Escape(p.Value)
+	}
 	// A reason fails its test case when the decision blocks because of its
 	// effect: blocks, and warnings under --fail-on-warn.
 	failing := func(effect string) bool {
@@ -84,14 +89,14 @@ func WriteGateJUnit(w io.Writer, g GateDecision) error {
 		return effect == VerdictBlock || (g.Escalated && effect == VerdictWarn)
 	}
 	for _, o := range g.SLOs {
-		c := junitCase{Name: o.SLO, Classname: "nines.gate." + g.Service, Time: "0"}
+		c := junitCase{Name: Escape(o.SLO), Classname: Escape("nines.gate." + g.Service), Time: "0"}
 		var failed, out []string
 		var first *GateReason
 		for i, r := range g.Reasons {
 			if r.SLO != o.SLO {
 				continue
 			}
-			line := fmt.Sprintf("%s %s: %s", r.Effect, r.Rule, r.Message)
+			line := Escape(fmt.Sprintf("%s %s: %s", r.Effect, r.Rule, r.Message))
 			if failing(r.Effect) {
 				failed = append(failed, line)
 				if first == nil {
@@ -102,7 +107,7 @@ func WriteGateJUnit(w io.Writer, g GateDecision) error {
 			}
 		}
 		if first != nil {
-			c.Failure = &junitFailure{Message: first.Message, Type: first.Rule, Text: strings.Join(failed, "\n")}
+			c.Failure = &junitFailure{Message: Escape(first.Message), Type: Escape(first.Rule), Text: strings.Join(failed, "\n")}
 			s.Failures++
 		}
 		if g.DryRun && len(out) > 0 {

@@ -314,24 +314,24 @@ func WriteSummary(w io.Writer, f Format, s *Summary) error {
 	var b strings.Builder
 	switch f {
 	case Markdown:
-		fmt.Fprintf(&b, "# %s\n\n", title)
+		fmt.Fprintf(&b, "# %s\n\n", mdEscape(title))
 		for _, l := range s.Headline {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(l))
 		}
 		b.WriteString("\n")
 	case Wide:
-		fmt.Fprintf(&b, "%s\n\n", title)
+		fmt.Fprintf(&b, "%s\n\n", Escape(title))
 		for _, l := range s.Headline {
-			fmt.Fprintf(&b, "  %s\n", l)
+			fmt.Fprintf(&b, "  %s\n", Escape(l))
 		}
 		b.WriteString("\n")
 	case Table:
-		for _, l := range wrapText(title, "", "  ", NarrowWidth) {
+		for _, l := range wrapText(Escape(title), "", "  ", NarrowWidth) {
 			fmt.Fprintf(&b, "%s\n", l)
 		}
 		b.WriteString("\n")
 		for _, h := range s.Headline {
-			for _, l := range wrapText(h, "  ", "    ", NarrowWidth) {
+			for _, l := range wrapText(Escape(h), "  ", "    ", NarrowWidth) {
 				fmt.Fprintf(&b, "%s\n", l)
 			}
 		}

@@ -72,13 +72,14 @@ func Write(w io.Writer, f Format, grids ...Grid) error {
 }
 
 // writeText is the one place that knows tablewriter: its API changed
-// completely between v0 and v1.
+// completely between v0 and v1. Every cell is escaped (Escape), so that no
+// cell spans lines.
 func writeText(w io.Writer, g Grid, gap bool) error {
 	if gap {
 		fmt.Fprintln(w)
 	}
 	if g.Title != "" {
-		fmt.Fprintln(w, g.Title)
+		fmt.Fprintln(w, Escape(g.Title))
 	}
 	var buf bytes.Buffer
 	t := tablewriter.NewTable(&buf,
@@ -98,9 +99,9 @@ func writeText(w io.Writer, g Grid, gap bool) error {
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
 	)
-	t.Header(g.Header)
+	t.Header(escapeAll(g.Header))
 	for _, r := range g.Rows {
-		if err := t.Append(r); err != nil {
+		if err := t.Append(escapeAll(r)); err != nil {
 			return err
 		}
 	}
@@ -116,9 +117,18 @@ func writeText(w io.Writer, g Grid, gap bool) error {
 		}
 	}
 	for _, n := range g.Notes {
-		fmt.Fprintln(w, n)
+		fmt.Fprintln(w, Escape(n))
 	}
 	return nil
+}
+
+// escapeAll is cells, each escaped (Escape).
+func escapeAll(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = Escape(c)
+	}
+	return out
 }
 
 func writeMarkdown(w io.Writer, g Grid, gap bool) error {
@@ -127,7 +137,7 @@ func writeMarkdown(w io.Writer, g Grid, gap bool) error {
 		b.WriteString("\n")
 	}
 	if g.Title != "" {
-		fmt.Fprintf(&b, "### %s\n\n", g.Title)
+		fmt.Fprintf(&b, "### %s\n\n", mdEscape(g.Title))
 	}
 	row := func(cells []string) {
 		b.WriteString("|")
@@ -150,25 +160,25 @@ func writeMarkdown(w io.Writer, g Grid, gap bool) error {
 	if len(g.Notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range g.Notes {
-			fmt.Fprintf(&b, "%s\n", n)
+			fmt.Fprintf(&b, "%s\n", mdEscape(n))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func mdEscape(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
-}
-
+// writeCSV writes g as CSV, every cell escaped (Escape): a quoted field
+// could span lines, and CSV is printed too.
 func writeCSV(w io.Writer, g Grid) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(g.Header); err != nil {
+	if err := cw.Write(escapeAll(g.Header)); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(g.Rows); err != nil {
-		return err
+	for _, r := range g.Rows {
+		if err := cw.Write(escapeAll(r)); err != nil {
+			return err
+		}
 	}
+	cw.Flush()
 	return cw.Error()
 }

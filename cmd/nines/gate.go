@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nines-sre/nines/app"
+	"github.com/nines-sre/nines/internal/redact"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
 )
@@ -218,21 +219,11 @@ func defaultCacheDir(getenv func(string) string) string {
 	return ""
 }
 
-// redactURL removes userinfo, query and fragment from a URL, even one that
-// does not parse, so that no credential in it is shown.
-func redactURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-		return u.String()
-	}
-	if i := strings.LastIndex(raw, "@"); i >= 0 {
-		if j := strings.Index(raw, "://"); j >= 0 && j < i {
-			return raw[:j+3] + raw[i+1:]
-		}
-		return raw[i+1:]
-	}
-	return raw
-}
+// redactURL shows a URL flag (--prometheus.url, NINES_PROMETHEUS_URL,
+// --pushgateway) without credentials, as everything nines prints does
+// (redact.URL): no userinfo, every query value masked, even when the URL
+// does not parse.
+func redactURL(raw string) string { return redact.URL(raw) }
 
 // runGate decides through app.Gate, then reports the decision: on stdout,
 // as GitHub annotations and step summary, as JUnit and to the Pushgateway.
@@ -254,7 +245,7 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 	}
 	log := env.Log.With("decision_id", id)
 	for _, w := range doc.Warnings {
-		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", report.Escape(w))
 	}
 	if err := report.Export(opts.s.Out, opts.format, doc); err != nil {
 		return errors.Join(err, recordErr)
@@ -269,7 +260,7 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 		return recordErr
 	}
 	if opts.pushgateway != "" {
-		if err := pushDecision(ctx, opts.pushgateway, *doc, time.Since(begin)); err != nil {
+		if err := pushDecision(ctx, opts.pushgateway, *doc, time.Since(begin), log); err != nil {
 			log.Warn("could not push the decision to the Pushgateway; the decision stands", "error", err)
 		}
 	}

@@ -165,7 +165,8 @@ func TestGateBinary(t *testing.T) {
 
 	t.Run("a real Pushgateway receives the metrics", func(t *testing.T) {
 		pgw := promtest.StartPushgateway(t)
-		r := runBinary(t, bin, nil, append(common, "--service", "burning", "--pushgateway", pgw.URL, "-o", "json")...)
+		// A query string (an API key for a proxy in front) is sent along.
+		r := runBinary(t, bin, nil, append(common, "--service", "burning", "--pushgateway", pgw.URL+"/?api_key=nines-test-key", "-o", "json")...)
 		if r.code != exitBlocked {
 			t.Fatalf("exit %d, want 3\n%s", r.code, r.stderr)
 		}

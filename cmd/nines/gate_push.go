@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 
+	"github.com/nines-sre/nines/internal/redact"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -87,33 +89,54 @@ func gateMetrics(doc report.GateDecision, duration time.Duration) *prometheus.Re
 }
 
 // pushDecision pushes the decision's metrics to the Pushgateway at rawURL,
-// replacing the service's previous ones. Credentials in the URL are sent as
-// basic auth and never appear in an error.
-func pushDecision(ctx context.Context, rawURL string, doc report.GateDecision, duration time.Duration) error {
+// replacing the service's previous ones. Userinfo in the URL is sent as
+// basic auth and its query (an API key for a proxy in front) with every
+// request; neither appears in an error, which is built anew from the
+// scrubbed message rather than wrapped, since the cause's text carries the
+// request URL.
+func pushDecision(ctx context.Context, rawURL string, doc report.GateDecision, duration time.Duration, log *slog.Logger) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return fmt.Errorf("invalid Pushgateway URL %q", redactURL(rawURL))
 	}
-	user := u.User
-	u.User = nil
+	var secrets redact.Secrets
+	secrets.AddURL(u)
+	user, query := u.User, u.RawQuery
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
 	ctx, cancel := context.WithTimeout(ctx, pushTimeout)
 	defer cancel()
 	p := push.New(strings.TrimRight(u.String(), "/"), pushJob).
 		Grouping("service", doc.Service).
 		Gatherer(gateMetrics(doc, duration)).
-		Client(&http.Client{Timeout: pushTimeout})
+		Client(&http.Client{Timeout: pushTimeout, Transport: withQuery{query: query, next: http.DefaultTransport}})
 	if user != nil {
 		pw, _ := user.Password()
 		p = p.BasicAuth(user.Username(), pw)
 	}
+	log.Debug("pushing the decision to the Pushgateway", "url", redactURL(rawURL))
 	if err := p.PushContext(ctx); err != nil {
-		msg := err.Error()
-		if user != nil {
-			if pw, ok := user.Password(); ok && pw != "" {
-				msg = strings.ReplaceAll(msg, pw, "<secret>")
-			}
-		}
-		return fmt.Errorf("could not push to %s: %s", redactURL(rawURL), msg)
+		return fmt.Errorf("could not push to %s: %s", redactURL(rawURL), secrets.Scrub(err.Error()))
 	}
+	log.Debug("pushed the decision to the Pushgateway", "url", redactURL(rawURL))
 	return nil
+}
+
+// withQuery adds the Pushgateway URL's query to every request: push builds
+// its request URLs by appending to the base URL, which must have none.
+type withQuery struct {
+	query string
+	next  http.RoundTripper
+}
+
+func (t withQuery) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.query == "" {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	if r.URL.RawQuery == "" {
+		r.URL.RawQuery = t.query
+	} else {
+		r.URL.RawQuery += "&" + t.query
+	}
+	return t.next.RoundTrip(r)
 }

@@ -25,7 +25,7 @@ func outputFormat(output string, allowed ...report.Format) (report.Format, error
 // output is written, but the command fails.
 func export(s *streams, f report.Format, v any, notes app.Notes) error {
 	for _, w := range notes.Warnings {
-		fmt.Fprintf(s.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(s.ErrOut, "warning: %s\n", report.Escape(w))
 	}
 	if err := report.Export(s.Out, f, v); err != nil {
 		return err

@@ -132,7 +132,7 @@ func runReport(c *cobra.Command, opts *reportOptions) error {
 		return export(opts.s, opts.format, res, notes)
 	}
 	for _, w := range notes.Warnings {
-		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(opts.s.ErrOut, "warning: %s\n", report.Escape(w))
 	}
 	if opts.s.ErrOutIsTTY {
 		fmt.Fprintf(opts.s.ErrOut, "\r\033[Kwriting %s", opts.file)
