@@ -240,12 +240,14 @@ func redactURL(raw string) string {
 func runGate(ctx context.Context, opts *gateOptions) error {
 	begin := time.Now()
 	id := opts.newID()
-	env, done, err := opts.g.newEnv(ctx, opts.s, opts.now, true, "decision_id", id)
+	evalCtx, env, done, err := opts.g.newEnv(ctx, opts.s, opts.now, "decision_id", id)
 	if err != nil {
 		return err
 	}
 	defer done()
-	doc, recordErr := app.Gate(ctx, env, app.GateRequest{
+	// The evaluation has the --timeout deadline; the decision, the audit
+	// line and the reports after it do not: they happen when it has passed.
+	doc, recordErr := app.Gate(evalCtx, env, app.GateRequest{
 		ID: id, Service: opts.service, SLOs: opts.slos, ChangeType: opts.changeType, Override: opts.override,
 		DryRun: opts.dryRun, FailOnWarn: opts.failOnWarn, CacheDir: opts.cacheDir, AuditLog: opts.auditLog,
 	})
