@@ -97,6 +97,7 @@ func TestGateBinaryStops(t *testing.T) {
 	t.Run("misconfiguration exits 1 whatever on_error says", func(t *testing.T) { testMisconfigurationExits1(t, bin) })
 	t.Run("a hanging backend costs the --timeout", func(t *testing.T) { testHangingBackendCostsTheTimeout(t, bin) })
 	t.Run("a signal stops the gate promptly", func(t *testing.T) { testSignalStopsPromptly(t, bin) })
+	t.Run("a run the signal does not reach is ended", func(t *testing.T) { testSignalBackstop(t, bin) })
 }
 
 // A source that cannot be opened is a misconfiguration: the gate exits 1
@@ -290,4 +291,54 @@ func largeSpecs(t *testing.T, dir string, n, slos int) string {
 		files[svc+".yaml"] = gateServiceSpec(svc, "closed", "", names...)
 	}
 	return gateWriteSpecs(t, files)
+}
+
+// A run stuck where the context does not reach (here: writing to a stdout
+// nobody reads) is ended by main shortly after the signal, with exit 1 and
+// "nines: interrupted"; a second signal ends it at once.
+func testSignalBackstop(t *testing.T, bin string) {
+	// calc with a thousand objectives prints 1.5 MB of JSON: far more than
+	// a pipe holds.
+	args := []string{"calc", "-o", "json"}
+	for i := range 1000 {
+		args = append(args, fmt.Sprintf("%.3f", 90+float64(i)*0.009))
+	}
+	for _, signals := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d signals", signals), func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close() // never read until the process is gone
+			cmd := exec.Command(bin, args...)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+			var stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = w, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			time.Sleep(300 * time.Millisecond)
+			sent := time.Now()
+			for range signals {
+				if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err = <-done:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+				t.Fatalf("still running 5s after the signal, blocked on stdout")
+			}
+			t.Logf("exited %s after %d signal(s)", time.Since(sent).Round(time.Millisecond), signals)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitFailure || !strings.Contains(stderr.String(), "nines: interrupted\n") {
+				t.Errorf("exit %v, stderr %q; want exit 1 and \"nines: interrupted\"", err, stderr.String())
+			}
+		})
+	}
 }

@@ -92,3 +92,19 @@ func TestTimeoutIsInTheHelp(t *testing.T) {
 		}
 	}
 }
+
+// Every command that queries a source is bounded by --timeout, and says
+// it was the one that passed: against a server that never answers, burn
+// and status fail (exit 1) naming it.
+func TestTimeoutBoundsEveryCommand(t *testing.T) {
+	srv := hangingProm(t)
+	specs := stopSpecs(t)
+	for _, cmd := range []string{"burn", "status"} {
+		code, out, errOut := runWithEnv(nil, cmd, "--specs", specs, "--service", "hang", "--prometheus.url", srv.URL,
+			"--at", gateAt.Format(time.RFC3339), "--timeout", "500ms")
+		if code != exitFailure || out != "" || !strings.Contains(errOut, "could not evaluate any of 3 SLOs") ||
+			!strings.Contains(errOut, "the --timeout of 500ms expired") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 naming the --timeout", cmd, code, out, errOut)
+		}
+	}
+}
