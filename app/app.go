@@ -36,12 +36,10 @@ type Source interface {
 type Env struct {
 	// Catalog is the loaded and validated specs.
 	Catalog *slo.Catalog
-	// Source is the metrics source; nil when it could not be opened (then
-	// SourceErr says why; only the gate decides without a source).
-	Source    Source
-	SourceErr error
-	// SourceName describes the source when it could not be opened.
-	SourceName string
+	// Source is the metrics source, opened: a source that cannot be opened
+	// is a misconfiguration that fails the command before any use case
+	// runs, whatever the gate's on_error says.
+	Source Source
 	// At is the evaluation time.
 	At time.Time
 	// Now is the wall clock (decision times, durations); nil means time.Now.
@@ -73,13 +71,10 @@ func (e *Env) getenv(k string) string {
 	return e.Getenv(k)
 }
 
-// source returns the source, or the error that kept it from opening.
+// source returns the source; an Env without one is a caller's mistake.
 func (e *Env) source() (Source, error) {
 	if e.Source == nil {
-		if e.SourceErr != nil {
-			return nil, e.SourceErr
-		}
-		return nil, errors.New("no metrics source")
+		return nil, errors.New("no metrics source: give --prometheus.url or --source")
 	}
 	return e.Source, nil
 }
@@ -196,14 +191,26 @@ func allFailed(evals []slo.Evaluation) error {
 	return fmt.Errorf("could not evaluate any of %d SLOs: %w", len(evals), errors.Unwrap(evals[0].Err))
 }
 
-// evaluate evaluates slos at env.At (over period when given) and checks for
-// interruption.
+// evaluate evaluates slos at env.At (over period when given). It fails when
+// ctx was canceled (a signal: see Interrupted); when only ctx's deadline
+// passed, the evaluations carry the queries' errors, which name it.
 func evaluate(ctx context.Context, src Source, slos []slo.SLO, opts slo.EvalOptions) ([]slo.Evaluation, error) {
 	evals := slo.Evaluate(ctx, src, slos, opts)
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("evaluation interrupted: %w", err)
+	if err := Interrupted(ctx); err != nil {
+		return nil, fmt.Errorf("%w before the evaluation finished", err)
 	}
 	return evals, nil
+}
+
+// Interrupted returns the cause of ctx's cancellation ("interrupted by
+// SIGTERM"), or nil while ctx is live or when it ended by its deadline (the
+// --timeout): a use case stops without a result when it is interrupted,
+// and goes on with what it measured when it ran out of time.
+func Interrupted(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return context.Cause(ctx)
+	}
+	return nil
 }
 
 // evalNotes collects the evaluations' warnings and source errors.

@@ -64,11 +64,14 @@ type GateRequest struct {
 // it with the live evaluations, decides by the service's gate policy,
 // and appends the decision to the audit log.
 //
-// A source that could not be opened (env.SourceErr) is an evaluation error
-// for every SLO, decided by the policy's on_error. Gate fails without a
-// decision on an unknown service or SLO (a *SelectionError) or when it is
-// interrupted. When the decision was made but could not be recorded, Gate
-// returns it with the error: show it, then fail.
+// Queries that fail, including those that ctx's deadline (the --timeout)
+// cut short, are evaluation errors decided by the policy's on_error; the
+// decision and its audit line do not use ctx, so they are made and recorded
+// after the deadline has passed. Gate fails without a decision, and records
+// none, on an unknown service or SLO (a *SelectionError) or when ctx is
+// canceled (a signal; see Interrupted). When the decision was made but
+// could not be recorded, Gate returns it with the error: show it, then
+// fail.
 func Gate(ctx context.Context, env *Env, req GateRequest) (*report.GateDecision, error) {
 	id := req.ID
 	if id == "" {
@@ -85,18 +88,21 @@ func Gate(ctx context.Context, env *Env, req GateRequest) (*report.GateDecision,
 		ID: id, Service: svc, SLOs: slos, ChangeType: req.ChangeType, Override: req.Override,
 		DryRun: req.DryRun, FailOnWarn: req.FailOnWarn, At: env.At,
 	}
+	src, err := env.source()
+	if err != nil {
+		return nil, err
+	}
 	cache, cached := loadCache(req.CacheDir, svc, log)
-	if src, err := env.source(); err != nil {
-		in.EvalErr, in.Source = err, env.SourceName
-		log.Warn("could not open the source", "error", err)
-	} else {
-		in.Source = src.String()
-		if in.Evaluations, err = evaluate(ctx, src, slos, slo.EvalOptions{At: env.At}); err != nil {
-			return nil, fmt.Errorf("gate interrupted: %w", err)
-		}
+	in.Source = src.String()
+	if in.Evaluations, err = evaluate(ctx, src, slos, slo.EvalOptions{At: env.At}); err != nil {
+		<-cached
+		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
 	}
 	in.Cache = <-cached
-	if cache != nil && in.EvalErr == nil {
+	if err := Interrupted(ctx); err != nil {
+		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
+	}
+	if cache != nil {
 		// The live evaluations refresh the cache while the decision is
 		// made and recorded; Gate waits for it before it returns.
 		stored := storeCache(cache, svc.Name, in.Evaluations)
@@ -115,6 +121,9 @@ func Gate(ctx context.Context, env *Env, req GateRequest) (*report.GateDecision,
 	doc := newGateDecision(d, env.now(), code, report.GateCI{
 		Provider: gate.CIProvider(env.getenv), Env: gate.CIContext(env.getenv),
 	})
+	if err := Interrupted(ctx); err != nil {
+		return nil, fmt.Errorf("%w: decision %s was not recorded", err, id)
+	}
 	if req.AuditLog != "" {
 		if err := gate.AppendJSON(req.AuditLog, doc); err != nil {
 			return &doc, fmt.Errorf("decision %s was not recorded: %w", id, err)

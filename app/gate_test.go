@@ -172,14 +172,6 @@ func TestGateDecidesOnTheCacheWhenTheSourceFails(t *testing.T) {
 				return gateEnv(cat, fakeSource{err: down}, at)
 			},
 		},
-		{
-			name: "the source could not be opened",
-			env: func(cat *slo.Catalog, at time.Time) *app.Env {
-				e := gateEnv(cat, nil, at)
-				e.SourceErr, e.SourceName = down, "prometheus http://down"
-				return e
-			},
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

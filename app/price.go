@@ -164,8 +164,8 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 		Start: period.Start, End: end, Step: p.step, Sparse: p.sparse, MergeGap: p.det.MergeGap, Threshold: p.det.Threshold,
 		Location: p.loc, Records: p.records, Progress: progress,
 	})
-	if err := p.ctx.Err(); err != nil {
-		return nil, fmt.Errorf("incident detection interrupted: %w", err)
+	if p.ctx.Err() != nil {
+		return nil, fmt.Errorf("incident detection stopped: %w", context.Cause(p.ctx))
 	}
 	return NewCostReport(CostInput{
 		Catalog: p.cat, Period: period, At: p.at, Source: p.src.String(), Evals: evals, Months: months, Scans: scans,

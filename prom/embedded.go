@@ -320,7 +320,7 @@ func (l *loader) parse(chunk []byte, replay bool) error {
 		}
 		if l.line%4096 == 1 { // also before the first line
 			if err := l.ctx.Err(); err != nil {
-				return fmt.Errorf("loading %q interrupted at line %d: %w", l.path, l.line, err)
+				return fmt.Errorf("loading %q stopped at line %d: %w", l.path, l.line, context.Cause(l.ctx))
 			}
 		}
 		switch entry {

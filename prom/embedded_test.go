@@ -416,6 +416,14 @@ func TestOpenFileInterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
+
+	// A cause (a signal, the --timeout) is what the error says.
+	ctx, cancelCause := context.WithCancelCause(t.Context())
+	cancelCause(errors.New("interrupted by SIGTERM"))
+	_, err = prom.OpenFile(ctx, path, prom.EmbeddedOptions{})
+	if want := "stopped at line 1: interrupted by SIGTERM"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want it to say %q", err, want)
+	}
 }
 
 func TestCloseTwice(t *testing.T) {

@@ -276,6 +276,9 @@ func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value
 			return v, h.annotations(warnings, infos), nil
 		}
 		f := h.classify(ctx, err, ex)
+		if f.kind == kindCanceled && !ex.sent && attempt > 1 {
+			f.cause = stopped(ctx, "before the retry was sent")
+		}
 		if !f.kind.retryable() || attempt > h.retries {
 			return nil, nil, h.fail(query, f, attempt, "")
 		}
@@ -293,13 +296,14 @@ func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value
 		}
 		h.log.Info("prometheus query failed, retrying", attrs...)
 		if err := sleep(ctx, delay); err != nil {
-			return nil, nil, h.fail(query, failure{kind: kindCanceled, cause: err.Error(), ctxErr: err}, attempt, "")
+			return nil, nil, h.fail(query, failure{kind: kindCanceled, cause: stopped(ctx, "while waiting to retry"), ctxErr: err}, attempt, "")
 		}
 	}
 }
 
 // attempt waits for a concurrency slot, then makes one call under its own
-// deadline. ex records what the transport saw.
+// deadline, which counts from then: time spent waiting for a slot is not
+// taken from the query's timeout. ex records what the transport saw.
 func (h *HTTP) attempt(ctx context.Context, call apiCall) (v model.Value, w v1.Warnings, i v1.Infos, ex *exchange, err error) {
 	ex = &exchange{}
 	if err := ctx.Err(); err != nil {
@@ -311,6 +315,7 @@ func (h *HTTP) attempt(ctx context.Context, call apiCall) (v model.Value, w v1.W
 		return nil, nil, nil, ex, ctx.Err()
 	}
 	defer func() { <-h.sem }()
+	ex.sent = true
 
 	errAttemptTimeout := errors.New("attempt timed out")
 	actx, cancel := context.WithTimeoutCause(ctx, h.timeout, errAttemptTimeout)
@@ -341,7 +346,11 @@ func (h *HTTP) fail(query string, f failure, attempts int, note string) error {
 	t := f.kind.transient()
 	switch f.kind {
 	case kindCanceled:
-		return h.errorf(false, f.ctxErr, "%s%s", f.cause, after)
+		hint := ""
+		if errors.Is(f.ctxErr, context.DeadlineExceeded) {
+			hint = ": check that the server answers, or allow more time"
+		}
+		return h.errorf(false, f.ctxErr, "%s%s%s", f.cause, after, hint)
 	case kindTimeout:
 		return h.errorf(t, f.ctxErr, "%s%s: simplify the query or raise --query.timeout", f.cause, after)
 	case kindServerTimeout:

@@ -287,7 +287,7 @@ func TestHTTPQueryFaults(t *testing.T) {
 			name:          "a query that outlives the per-query timeout fails and is not retried",
 			replies:       []reply{{hang: true}},
 			opts:          func(o *prom.HTTPOptions) { o.Timeout = 100 * time.Millisecond },
-			wantErr:       "could not query Prometheus at SERVER: query timed out after 100ms: simplify the query or raise --query.timeout",
+			wantErr:       "could not query Prometheus at SERVER: query timed out after 100ms (--query.timeout): simplify the query or raise --query.timeout",
 			wantTransient: true,
 			wantRequests:  1,
 		},

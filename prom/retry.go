@@ -35,6 +35,7 @@ type exchange struct {
 	retryAfter string // its Retry-After header
 	html       bool   // its body is an HTML page (a proxy's error page)
 	timedOut   bool   // the attempt's own deadline, not the caller's, ended it
+	sent       bool   // the attempt got a concurrency slot and made its call
 }
 
 type exchangeKey struct{}
@@ -102,13 +103,26 @@ type failure struct {
 	ctxErr     error // for kindCanceled and kindTimeout
 }
 
-// classify turns the error of one attempt into a failure.
+// stopped says why the caller's context ended and what the query was
+// doing then: the context's cause when the caller gave one ("the --timeout
+// of 60s expired", "interrupted by SIGTERM"), else its error.
+func stopped(ctx context.Context, where string) string {
+	return context.Cause(ctx).Error() + " " + where
+}
+
+// classify turns the error of one attempt into a failure. A context that
+// ended is the caller's doing (its deadline or a cancellation), told apart
+// from the attempt's own timeout (--query.timeout).
 func (h *HTTP) classify(ctx context.Context, err error, ex *exchange) failure {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return failure{kind: kindCanceled, cause: ctxErr.Error(), ctxErr: ctxErr}
+		where := "before the query was sent"
+		if ex.sent {
+			where = "while waiting for Prometheus"
+		}
+		return failure{kind: kindCanceled, cause: stopped(ctx, where), ctxErr: ctxErr}
 	}
 	if ex.timedOut {
-		return failure{kind: kindTimeout, cause: "query timed out after " + h.timeout.String(), ctxErr: context.DeadlineExceeded}
+		return failure{kind: kindTimeout, cause: "query timed out after " + h.timeout.String() + " (--query.timeout)", ctxErr: context.DeadlineExceeded}
 	}
 	var apiErr *v1.Error
 	if errors.As(err, &apiErr) {

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,12 +37,19 @@ type LoadOptions struct {
 // returns the catalog. On any problem it returns a *ValidationError that lists
 // every problem in every file, each with file, line and field.
 func Load(paths []string, opts LoadOptions) (*Catalog, error) {
+	return LoadContext(context.Background(), paths, opts)
+}
+
+// LoadContext is Load that stops when ctx ends: it checks ctx between
+// files, and returns an error wrapping ctx's cause (a signal, a deadline)
+// instead of a catalog.
+func LoadContext(ctx context.Context, paths []string, opts LoadOptions) (*Catalog, error) {
 	files, err := specFiles(opts.FS, paths)
 	if err != nil {
 		return nil, err
 	}
 	l := &loader{opts: opts, cat: &Catalog{Tiers: map[string]Tier{}}}
-	docs, err := parseFiles(opts.FS, files)
+	docs, err := parseFiles(ctx, opts.FS, files)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +59,10 @@ func Load(paths []string, opts LoadOptions) (*Catalog, error) {
 			l.loadTiers(d.c, d.tiers)
 		}
 	}
-	for _, d := range docs {
+	for i, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, loadStopped(ctx, "checking", i, len(docs))
+		}
 		switch {
 		case d.tiers != nil:
 		case d.service != nil:
@@ -79,16 +90,30 @@ type parsedFile struct {
 	service *serviceFileSpec
 }
 
+// loadStopped is the error of a load that ctx ended after done of total
+// files were read or checked.
+func loadStopped(ctx context.Context, doing string, done, total int) error {
+	return fmt.Errorf("stopped %s spec files after %d of %d: %w", doing, done, total, context.Cause(ctx))
+}
+
 // parseFiles reads and decodes the files concurrently: YAML parsing is most of
-// the cost of loading specs, and a gate in CI pays it on every run.
-func parseFiles(fsys fs.FS, files []string) ([]parsedFile, error) {
+// the cost of loading specs, and a gate in CI pays it on every run. It
+// starts no file once ctx has ended.
+func parseFiles(ctx context.Context, fsys fs.FS, files []string) ([]parsedFile, error) {
 	docs := make([]parsedFile, len(files))
 	errs := make([]error, len(files))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, f := range files {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			wg.Wait()
+			return nil, loadStopped(ctx, "reading", i, len(files))
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()

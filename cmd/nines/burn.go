@@ -75,7 +75,7 @@ diverted work); 0 once the budget is gone.`,
 }
 
 func runBurn(c *cobra.Command, opts *burnOptions) error {
-	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
+	ctx, env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func runBurn(c *cobra.Command, opts *burnOptions) error {
 	if err != nil {
 		return err
 	}
-	res, notes, err := app.Burn(c.Context(), env, app.EvalRequest{Selection: opts.sel.selection(), Period: period})
+	res, notes, err := app.Burn(ctx, env, app.EvalRequest{Selection: opts.sel.selection(), Period: period})
 	if err != nil {
 		return err
 	}

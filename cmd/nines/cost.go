@@ -155,7 +155,7 @@ func runCost(c *cobra.Command, opts *costOptions) error {
 	if opts.whatIf > 0 {
 		return runWhatIf(c, opts)
 	}
-	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
+	ctx, env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func runCost(c *cobra.Command, opts *costOptions) error {
 	if err != nil {
 		return err
 	}
-	res, notes, err := app.PricePeriod(c.Context(), env, req)
+	res, notes, err := app.PricePeriod(ctx, env, req)
 	clearProgress(opts.s)
 	if err != nil {
 		return err
@@ -178,12 +178,12 @@ func runWhatIf(c *cobra.Command, opts *costOptions) error {
 	if err != nil || opts.period.tz == "" {
 		return usageErrorf("unknown --timezone %q: use an IANA name such as Europe/Berlin", opts.period.tz)
 	}
-	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
+	ctx, env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now)
 	if err != nil {
 		return err
 	}
 	defer done()
-	res, notes, err := app.WhatIf(c.Context(), env, app.WhatIfRequest{
+	res, notes, err := app.WhatIf(ctx, env, app.WhatIfRequest{
 		Service: opts.sel.services[0], Duration: opts.whatIf, ErrorRatio: opts.errorRatio, Hit: opts.hit, Location: loc,
 	})
 	if err != nil {

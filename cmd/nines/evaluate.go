@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -27,12 +28,13 @@ func (sel *selection) addFlags(c *cobra.Command) {
 // loadCatalog loads and validates the specs, checking PromQL syntax.
 // With --source demo and no --specs, the example specs built into the
 // binary are read: they describe the demo's services.
-func loadCatalog(g *globalOptions) (*slo.Catalog, error) {
+// Loading stops when ctx ends.
+func loadCatalog(ctx context.Context, g *globalOptions) (*slo.Catalog, error) {
 	paths, opts := g.specs, slo.LoadOptions{CheckQuery: prom.CheckQuery}
 	if g.sourceFile == demoSourceName && !g.specsGiven() {
 		paths, opts.FS = []string{specs.Dir}, specs.FS
 	}
-	cat, err := slo.Load(paths, opts)
+	cat, err := slo.LoadContext(ctx, paths, opts)
 	if err != nil {
 		return nil, fmt.Errorf("could not load specs: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 // Exit codes. CI can tell "unsafe" (3) from "broken" (1).
 const (
 	exitOK      = 0 // success; for gate: allowed (pass or warn)
-	exitFailure = 1 // the tool failed: bad flags, invalid spec, unreadable source
+	exitFailure = 1 // the tool failed: bad flags, invalid spec, a source that cannot be opened, interrupted
 	exitBlocked = 3 // gate: deploy blocked by policy
 )
 

@@ -72,15 +72,23 @@ response) make a warning. A fail_open or last_known_good decision always
 carries a warning. A change type in allow_during_freeze passes any block.
 
 Evaluation errors (source unreachable, timed out, 5xx, 429, rejected query,
-unreadable answer) follow on_error. last_known_good decides on the service's
-last successful evaluation, kept per SLO in --cache-dir, if it is at most
-max_staleness older than --at; the output says which path was taken. Every
-successful evaluation refreshes the cache.
+unreadable answer) follow on_error, and so do the queries that --timeout
+(default 60s), the deadline of the whole run, cuts short: the gate then
+still decides, prints and records its decision. last_known_good decides on
+the service's last successful evaluation, kept per SLO in --cache-dir, if it
+is at most max_staleness older than --at; the output says which path was
+taken. Every successful evaluation refreshes the cache. A source that cannot
+be opened is misconfigured, not failing, and exits 1 whatever on_error says:
+a URL without http:// or https://, a missing or invalid --http.config.file,
+credentials both in the URL and in the file, an unreadable --source file.
+SIGINT or SIGTERM stops the gate at once: exit 1, and no decision is
+recorded.
 
 Exit codes:
   0  allowed (pass or warn), or any --dry-run
-  1  the tool failed: bad flags, invalid spec, unknown service, or the audit
-     log or JUnit report could not be written
+  1  the tool failed: bad flags, invalid spec, unknown service, a source that
+     cannot be opened, interrupted (SIGINT, SIGTERM), or the audit log or
+     JUnit report could not be written
   3  blocked by policy, including fail-closed; with --fail-on-warn, warnings too
 
 --override --reason TEXT allows the deploy whatever the policy says, and is
@@ -231,12 +239,14 @@ func redactURL(raw string) string { return redact.URL(raw) }
 func runGate(ctx context.Context, opts *gateOptions) error {
 	begin := time.Now()
 	id := opts.newID()
-	env, done, err := opts.g.newEnv(ctx, opts.s, opts.now, true, "decision_id", id)
+	evalCtx, env, done, err := opts.g.newEnv(ctx, opts.s, opts.now, "decision_id", id)
 	if err != nil {
 		return err
 	}
 	defer done()
-	doc, recordErr := app.Gate(ctx, env, app.GateRequest{
+	// The evaluation has the --timeout deadline; the decision, the audit
+	// line and the reports after it do not: they happen when it has passed.
+	doc, recordErr := app.Gate(evalCtx, env, app.GateRequest{
 		ID: id, Service: opts.service, SLOs: opts.slos, ChangeType: opts.changeType, Override: opts.override,
 		DryRun: opts.dryRun, FailOnWarn: opts.failOnWarn, CacheDir: opts.cacheDir, AuditLog: opts.auditLog,
 	})

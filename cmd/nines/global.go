@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,9 @@ import (
 	"github.com/nines-sre/nines/slo"
 )
 
+// defaultTimeout is the default --timeout: a CI step's worth.
+const defaultTimeout = 60 * time.Second
+
 // globalOptions holds the flags every command shares.
 type globalOptions struct {
 	specs          []string
@@ -25,6 +29,7 @@ type globalOptions struct {
 	httpConfigFile string
 	sourceFile     string
 	at             string
+	timeout        time.Duration
 	queryTimeout   time.Duration
 	retries        int
 	concurrency    int
@@ -49,7 +54,8 @@ func (g *globalOptions) addFlags(root *cobra.Command) {
 	f.StringVar(&g.httpConfigFile, "http.config.file", "", "HTTP client config file (Prometheus format: auth, TLS, proxy, headers)")
 	f.StringVar(&g.sourceFile, "source", "", "OpenMetrics file (plain or .gz) to query with the embedded engine instead of a server; demo for the demo data built in")
 	f.StringVar(&g.at, "at", "", "evaluation time, RFC 3339 or unix seconds (default now; with --source, the data's last sample)")
-	f.DurationVar(&g.queryTimeout, "query.timeout", 30*time.Second, "timeout of each query")
+	f.DurationVar(&g.timeout, "timeout", defaultTimeout, "deadline of the whole command: loading specs, opening the source and every query; when it passes, unanswered queries fail (the gate decides by on_error)")
+	f.DurationVar(&g.queryTimeout, "query.timeout", 30*time.Second, "timeout of each query, from when it is sent")
 	f.IntVar(&g.retries, "query.retries", 3, "retries of a query on transient failures (connection errors, 429, 502, 503, 504)")
 	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
 	f.StringVar(&g.logFormat, "log.format", "text", "log format on stderr: text or json")
@@ -81,9 +87,12 @@ func (g *globalOptions) evalTime(now func() time.Time) (time.Time, error) {
 	return parseTime(g.at, "--at", now)
 }
 
-// start builds the logger and reads --at: what every command that evaluates
-// does first.
+// start checks --timeout, builds the logger and reads --at: what every
+// command that evaluates does first.
 func (g *globalOptions) start(s *streams, now func() time.Time) (*slog.Logger, time.Time, error) {
+	if g.timeout <= 0 {
+		return nil, time.Time{}, usageErrorf("invalid --timeout %s: give a positive duration, such as 60s or 5m", g.timeout)
+	}
 	log, err := g.logger(s)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -95,7 +104,17 @@ func (g *globalOptions) start(s *streams, now func() time.Time) (*slog.Logger, t
 	return log, at, nil
 }
 
-// parseTime reads RFC 3339 or unix seconds (with an optional fraction).
+// Unix seconds within the years 0001 to 9999; beyond them a unix time is
+// in smaller units.
+const (
+	minUnixSeconds = -62135596800 // 0001-01-01T00:00:00Z
+	maxUnixSeconds = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// parseTime reads RFC 3339 or unix seconds (with an optional fraction). A
+// unix time beyond the year 9999 as seconds is rejected, naming the unit
+// it looks like (milliseconds, microseconds, nanoseconds) and the seconds
+// meant.
 func parseTime(v, flag string, now func() time.Time) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" || v == "now" {
@@ -105,10 +124,33 @@ func parseTime(v, flag string, now func() time.Time) (time.Time, error) {
 		return t, nil
 	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		if f > maxUnixSeconds || f < minUnixSeconds {
+			return time.Time{}, unixUnitError(v, flag, f)
+		}
 		sec, frac := math.Modf(f)
 		return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
 	}
 	return time.Time{}, usageErrorf("invalid %s %q: use RFC 3339 (2026-09-30T12:00:00Z) or unix seconds", flag, v)
+}
+
+// unixUnitError rejects a unix time f (given as v) that is too large in
+// magnitude to be seconds: it names the unit it looks like and the seconds
+// meant.
+func unixUnitError(v, flag string, f float64) error {
+	unit := ""
+	for _, u := range []struct {
+		name string
+		per  float64
+	}{{"milliseconds", 1e3}, {"microseconds", 1e6}, {"nanoseconds", 1e9}} {
+		if s := f / u.per; s <= maxUnixSeconds && s >= minUnixSeconds {
+			unit = fmt.Sprintf("looks like %s: give unix seconds (%s) or RFC 3339", u.name, strconv.FormatFloat(s, 'f', -1, 64))
+			break
+		}
+	}
+	if unit == "" {
+		unit = "is beyond the year 9999 even as nanoseconds: give unix seconds or RFC 3339"
+	}
+	return usageErrorf("%s %s %s", flag, v, unit)
 }
 
 // source is what commands read metrics from.
@@ -160,7 +202,9 @@ func (g *globalOptions) chooseSource(s *streams) (sourceKind, string, error) {
 }
 
 // openSource connects to the source the flags (or NINES_PROMETHEUS_URL)
-// name: a server, an OpenMetrics file or the demo data.
+// name: a server, an OpenMetrics file or the demo data. Opening a server's
+// client never contacts the server and opening a file is local, so every
+// error is the configuration's: each names the flag or file at fault.
 func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Logger) (source, error) {
 	kind, url, err := g.chooseSource(s)
 	if err != nil {
@@ -170,7 +214,28 @@ func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Lo
 	case sourceDemo:
 		return openDemo(ctx, g.queryTimeout, log)
 	case sourceFile:
-		return openEmbedded(ctx, g.sourceFile, g.queryTimeout, log)
+		src, err := openEmbedded(ctx, g.sourceFile, g.queryTimeout, log)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("could not load --source %s: %w", g.sourceFile, err)
+			}
+			return nil, fmt.Errorf("could not load --source %s: %w (give an OpenMetrics file, plain or gzip, or --source %s)", g.sourceFile, err, demoSourceName)
+		}
+		return src, nil
+	}
+	from := "--prometheus.url"
+	if g.promURL == "" {
+		from = "NINES_PROMETHEUS_URL"
+	}
+	if raw := strings.TrimSpace(url); raw != "" && !strings.Contains(raw, "://") {
+		shown := raw[strings.LastIndex(raw, "@")+1:] // no userinfo
+		return nil, fmt.Errorf("invalid %s %q: no scheme: did you mean http://%s?", from, shown, shown)
+	}
+	if g.httpConfigFile != "" {
+		from += " and --http.config.file"
+		if _, err := os.Stat(g.httpConfigFile); err != nil {
+			return nil, fmt.Errorf("could not read --http.config.file %q: %w: give the path of a Prometheus http_config file, or leave the flag out", g.httpConfigFile, errors.Unwrap(err))
+		}
 	}
 	h, err := prom.NewHTTP(prom.HTTPOptions{
 		URL:            url,
@@ -181,44 +246,51 @@ func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Lo
 		Logger:         log,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("could not set up Prometheus client: %w", err)
+		return nil, fmt.Errorf("could not set up the Prometheus client from %s: %w", from, err)
 	}
 	return h, nil
 }
 
-// newEnv is what every command that reads specs and metrics does first: the
-// logger, --at, the specs (read once) and the source. With keepSourceErr a
-// source that cannot be opened is left to the use case (the gate decides
-// on it) instead of failing the command; usage errors always fail. The
-// caller calls close when done. sourceLog are attributes of the source's
-// log lines (the gate's decision ID).
-func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.Time, keepSourceErr bool, sourceLog ...any) (env *app.Env, close func(), err error) {
+// timeoutError is the cause of the evaluation context's end when --timeout
+// passes; errors.Is tells it as context.DeadlineExceeded.
+type timeoutError struct{ d time.Duration }
+
+func (e timeoutError) Error() string { return fmt.Sprintf("the --timeout of %s expired", e.d) }
+
+func (e timeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// newEnv is what every command that reads specs and metrics does first: it
+// starts the --timeout deadline, then builds the logger, reads --at, loads
+// the specs (once) and opens the source. Every error fails the command
+// (exit 1): a source that cannot be opened is misconfigured, and the gate's
+// on_error is for a source that fails to answer.
+//
+// evalCtx is ctx bounded by --timeout: the command evaluates under it, and
+// does what must happen after the deadline (decide, record, report) under
+// ctx or none. ctx's own end, a signal, reaches evalCtx. The caller calls
+// close when done. sourceLog are attributes of the source's log lines (the
+// gate's decision ID).
+func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.Time, sourceLog ...any) (evalCtx context.Context, env *app.Env, close func(), err error) {
 	log, at, err := g.start(s, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	cat, err := loadCatalog(g)
+	evalCtx, cancel := context.WithTimeoutCause(ctx, g.timeout, timeoutError{g.timeout})
+	cat, err := loadCatalog(evalCtx, g)
 	if err != nil {
-		return nil, nil, err
+		cancel()
+		return nil, nil, nil, err
 	}
-	env = &app.Env{Catalog: cat, At: at, Now: now, Log: log, Getenv: s.Getenv}
-	src, err := g.openSource(ctx, s, log.With(sourceLog...))
-	var ue *usageError
-	switch {
-	case errors.As(err, &ue):
-		return nil, nil, err
-	case err != nil && !keepSourceErr:
-		return nil, nil, err
-	case err != nil:
-		env.SourceErr, env.SourceName = err, g.describeSource(s)
-		log.Warn("could not open the source", "error", err)
-		return env, func() {}, nil
+	src, err := g.openSource(evalCtx, s, log.With(sourceLog...))
+	if err != nil {
+		cancel()
+		return nil, nil, nil, err
 	}
-	env.Source = src
+	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv}
 	if f, ok := src.(spanned); ok {
 		env.At = g.fileTime(s, f, at)
 	}
-	return env, func() { src.Close() }, nil
+	return evalCtx, env, func() { src.Close(); cancel() }, nil
 }
 
 // spanned is a file source, which knows when its data starts and ends.
@@ -248,17 +320,4 @@ func (g *globalOptions) fileTime(s *streams, f spanned, at time.Time) time.Time 
 			at.UTC().Format(time.RFC3339), name, last.UTC().Format(time.RFC3339))
 	}
 	return at
-}
-
-// describeSource names the source the flags give, without credentials, for
-// a decision whose source could not be opened.
-func (g *globalOptions) describeSource(s *streams) string {
-	if g.sourceFile != "" {
-		return "file " + g.sourceFile
-	}
-	u := g.promURL
-	if u == "" {
-		u = s.Getenv("NINES_PROMETHEUS_URL")
-	}
-	return "prometheus " + redactURL(u)
 }

@@ -114,7 +114,7 @@ func (opts *reportOptions) parse(c *cobra.Command) error {
 }
 
 func runReport(c *cobra.Command, opts *reportOptions) error {
-	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
+	ctx, env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func runReport(c *cobra.Command, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	res, notes, err := app.Report(c.Context(), env, req)
+	res, notes, err := app.Report(ctx, env, req)
 	clearProgress(opts.s)
 	if err != nil {
 		return err

@@ -84,7 +84,8 @@ answers into error budgets, burn rates, deploy decisions and cost reports.
 
 Exit codes:
   0  success (for gate: the deploy is allowed, pass or warn)
-  1  the tool failed: bad flags, invalid spec, unreadable source
+  1  the tool failed: bad flags, invalid spec, a source that cannot be
+     opened, interrupted (SIGINT, SIGTERM)
   3  gate: the deploy is blocked by policy (including fail-closed)`,
 		Example: `  # Burn rates and budget left on the demo data built into the binary
   nines burn --source demo --at 2026-10-14T12:00:00Z

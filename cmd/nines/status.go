@@ -57,12 +57,12 @@ A service takes the worst condition of its SLOs.
 }
 
 func runStatus(c *cobra.Command, opts *statusOptions) error {
-	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
+	ctx, env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now)
 	if err != nil {
 		return err
 	}
 	defer done()
-	res, notes, err := app.Status(c.Context(), env, opts.sel.selection())
+	res, notes, err := app.Status(ctx, env, opts.sel.selection())
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ documents every field.`,
 }
 
 func runSummary(c *cobra.Command, opts *summaryOptions) error {
-	env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now, false)
+	ctx, env, done, err := opts.g.newEnv(c.Context(), opts.s, opts.now)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func runSummary(c *cobra.Command, opts *summaryOptions) error {
 	if err != nil {
 		return err
 	}
-	res, notes, err := app.Summarize(c.Context(), env, req)
+	res, notes, err := app.Summarize(ctx, env, req)
 	clearProgress(opts.s)
 	if err != nil {
 		return err

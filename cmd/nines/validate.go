@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -64,15 +65,15 @@ No Prometheus is needed. Exit code 1 when anything is wrong.
 			if runF != nil {
 				return runF(opts)
 			}
-			return runValidate(opts)
+			return runValidate(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table or json")
 	return c
 }
 
-func runValidate(opts *validateOptions) error {
-	cat, err := slo.Load(opts.paths, slo.LoadOptions{CheckQuery: prom.CheckQuery})
+func runValidate(ctx context.Context, opts *validateOptions) error {
+	cat, err := slo.LoadContext(ctx, opts.paths, slo.LoadOptions{CheckQuery: prom.CheckQuery})
 	var verr *slo.ValidationError
 	if err != nil && !errors.As(err, &verr) {
 		return err
