@@ -274,11 +274,8 @@ type Input struct {
 	// SLOs are the SLOs to decide on, a subset of the service's.
 	SLOs []slo.SLO
 	// Evaluations are the evaluations of SLOs, matched by SLO name; an SLO
-	// without one counts as an evaluation error. Ignored when EvalErr is set.
+	// without one counts as an evaluation error.
 	Evaluations []slo.Evaluation
-	// EvalErr is set when nothing could be evaluated (the source could not
-	// be opened): every SLO failed with it.
-	EvalErr error
 	// Cache is the service's last known good evaluation, if any.
 	Cache *CacheEntry
 	// ChangeType is the kind of change deployed.
@@ -375,8 +372,6 @@ func Decide(in Input) Decision {
 		var o Observation
 		e, ok := evals[s.Name]
 		switch {
-		case in.EvalErr != nil:
-			o = failed(s, in.At, in.EvalErr.Error())
 		case !ok:
 			o = failed(s, in.At, "the SLO was not evaluated")
 		default:

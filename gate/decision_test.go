@@ -375,15 +375,6 @@ func TestDecide(t *testing.T) {
 				Error: "503", SLOs: []string{"availability"}},
 		},
 		{
-			name: "a source that could not be opened fails every SLO",
-			in: gate.Input{SLOs: both, EvalErr: errors.New("no such file"),
-				Service: service(policy(func(p *slo.GatePolicy) { p.OnError = slo.FailClosed }))},
-			verdict: gate.Block,
-			reasons: "block evaluation_error availability, block evaluation_error latency",
-			fallback: gate.Fallback{Path: gate.PathFailClosed, Policy: slo.FailClosed, MaxStaleness: time.Hour,
-				Error: "no such file", SLOs: []string{"availability", "latency"}},
-		},
-		{
 			name: "last known good: a fresh cache decides, with a warning",
 			in: gate.Input{SLOs: []slo.SLO{avail}, Evaluations: []slo.Evaluation{failing(avail, "timeout")},
 				Service: service(policy(func(p *slo.GatePolicy) { p.OnError = slo.LastKnownGood })),
