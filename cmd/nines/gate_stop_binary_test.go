@@ -240,6 +240,7 @@ func testSignalStopsPromptly(t *testing.T, bin string) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			waitHandling(t, cmd.Process.Pid, tt.sig)
 			time.Sleep(300 * time.Millisecond)
 			sent := time.Now()
 			if err := cmd.Process.Signal(tt.sig); err != nil {
@@ -318,6 +319,7 @@ func testSignalBackstop(t *testing.T, bin string) {
 				t.Fatal(err)
 			}
 			w.Close()
+			waitHandling(t, cmd.Process.Pid, syscall.SIGTERM)
 			time.Sleep(300 * time.Millisecond)
 			sent := time.Now()
 			for range signals {
@@ -341,4 +343,28 @@ func testSignalBackstop(t *testing.T, bin string) {
 			}
 		})
 	}
+}
+
+// waitHandling waits until process pid handles sig, as /proc tells on
+// Linux: a signal sent before the Go runtime installed its handler kills
+// the process, which is not what is tested. Elsewhere it returns at once.
+func waitHandling(t *testing.T, pid int, sig syscall.Signal) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			return // no /proc: nothing to wait for
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if hex, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+				var mask uint64
+				if _, err := fmt.Sscanf(strings.TrimSpace(hex), "%x", &mask); err == nil && mask&(1<<(uint(sig)-1)) != 0 {
+					return
+				}
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("process %d did not handle %s within 30s", pid, sig)
 }
