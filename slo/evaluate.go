@@ -249,7 +249,8 @@ func runOne(ctx context.Context, q Querier, k queryKey) *queryResult {
 	}
 	r := &queryResult{warn: res.Warnings, series: len(res.Samples)}
 	for _, s := range res.Samples {
-		if !s.T.IsZero() && s.T.UnixMilli() != k.at {
+		// To the second: some backends round the time asked to seconds.
+		if d := s.T.Sub(asked); !s.T.IsZero() && (d >= time.Second || d <= -time.Second) {
 			return &queryResult{err: &StaleAnswerError{Query: k.query, Asked: asked, Got: s.T.UTC()}}
 		}
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
@@ -283,13 +284,18 @@ func (e *StaleAnswerError) Error() string {
 }
 
 // CheckRange reports an answer to a range query from start to end at step
-// whose points do not fall on start + k*step within [start, end]: an answer
-// for other times than those asked, which must not be used.
+// whose points do not fall on start + k*step (or on a multiple of step)
+// within [start-step, end]: an answer for other times than those asked,
+// which must not be used.
 func CheckRange(query string, r RangeResult, start, end time.Time, step time.Duration) error {
+	// VictoriaMetrics rounds start down to a multiple of step (for its
+	// cache), so the points may fall on that grid instead, up to a step
+	// before start.
+	from := start.Add(-step)
 	for _, s := range r.Series {
 		for _, pt := range s.Points {
-			off := pt.T.Sub(start)
-			if pt.T.Before(start) || pt.T.After(end) || off%step != 0 {
+			onGrid := pt.T.Sub(start)%step == 0 || time.Duration(pt.T.UnixMilli())*time.Millisecond%step == 0
+			if pt.T.Before(from) || pt.T.After(end) || !onGrid {
 				return fmt.Errorf("stale answer: point at %s, asked for %s to %s every %s (query %q): a lagging replica or a cache in front of Prometheus answered for other times, so the answer was not used",
 					pt.T.UTC().Format(time.RFC3339), start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), PromQLDuration(step), query)
 			}

@@ -164,7 +164,12 @@ func TestCheckRange(t *testing.T) {
 	if err := slo.CheckRange("q", ok, start, end, step); err != nil {
 		t.Errorf("aligned points: %v", err)
 	}
-	for _, bad := range []time.Time{start.Add(-step), end.Add(step), start.Add(time.Minute)} {
+	// VictoriaMetrics answers on multiples of step, up to a step before start.
+	vm := slo.RangeResult{Series: []slo.Series{{Points: []slo.Point{{T: start.Add(2 * time.Minute).Truncate(step)}}}}}
+	if err := slo.CheckRange("q", vm, start.Add(2*time.Minute), end, step); err != nil {
+		t.Errorf("points on multiples of step: %v", err)
+	}
+	for _, bad := range []time.Time{start.Add(-time.Hour), end.Add(step), start.Add(time.Minute)} {
 		r := slo.RangeResult{Series: []slo.Series{{Points: []slo.Point{{T: bad}}}}}
 		if err := slo.CheckRange("q", r, start, end, step); err == nil || !strings.Contains(err.Error(), "stale answer: point at") {
 			t.Errorf("point at %v: error %v, want a stale answer", bad, err)
