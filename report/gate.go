@@ -460,6 +460,8 @@ func GateAnnotations(g GateDecision, limit int) []string {
 			level = "error"
 		case r.Effect == VerdictBlock, r.Effect == VerdictWarn:
 			level = "warning"
+		case r.Rule == "assumption":
+			level = "notice" // an allow that rests on it says so in the run, too
 		default:
 			continue
 		}

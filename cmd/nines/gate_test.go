@@ -512,3 +512,16 @@ func TestGateRefreshesTheCacheOnlyWithGoodEvaluations(t *testing.T) {
 		t.Error("a failed evaluation changed the cache")
 	}
 }
+
+// An allow that rests on an assumption says so in the run, as a notice;
+// within_policy and the other allows stay quiet.
+func TestGateAnnotationsNoticeAssumptions(t *testing.T) {
+	g := report.GateDecision{Service: "s", Verdict: "allow", PolicyVerdict: "allow", ChangeType: "normal", Reasons: []report.GateReason{
+		{SLO: "a", Rule: "within_policy", Effect: "allow", Message: "fine"},
+		{SLO: "a", Rule: "assumption", Effect: "allow", Message: "assumed: no error series"},
+	}}
+	got := report.GateAnnotations(g, report.GitHubAnnotationLimit)
+	if want := "::notice title=nines gate s/a%3A assumption::assumed: no error series"; len(got) != 1 || got[0] != want {
+		t.Errorf("annotations %q, want only %q", got, want)
+	}
+}
