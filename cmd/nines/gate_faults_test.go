@@ -181,9 +181,10 @@ func gateFaultMatrixMarkdown() string {
 	return b.String()
 }
 
-func gateMatrixSpecs(t *testing.T, onError string) string {
-	return gateWriteSpecs(t, map[string]string{
-		"tiers.yaml": `version: nines/v1
+// gateMatrixTiers is the critical tier of the matrices (no_data: block),
+// with the evaluation-error policy onError.
+func gateMatrixTiers(onError string) string {
+	return `version: nines/v1
 tiers:
   critical:
     objective: 99.9
@@ -193,8 +194,13 @@ tiers:
       on_error: ` + onError + `
       max_staleness: 1h
       fallback: closed
-`,
-		"api.yaml": gateServiceSpec("api", "critical", "owner: {team: platform}\n", "availability"),
+`
+}
+
+func gateMatrixSpecs(t *testing.T, onError string) string {
+	return gateWriteSpecs(t, map[string]string{
+		"tiers.yaml": gateMatrixTiers(onError),
+		"api.yaml":   gateServiceSpec("api", "critical", "owner: {team: platform}\n", "availability"),
 	})
 }
 

@@ -158,17 +158,7 @@ slos:
 `
 	}
 	return gateWriteSpecs(t, map[string]string{
-		"tiers.yaml": `version: nines/v1
-tiers:
-  critical:
-    objective: 99.9
-    window: 30d
-    no_data: block
-    gate:
-      on_error: ` + onError + `
-      max_staleness: 1h
-      fallback: closed
-`,
+		"tiers.yaml":        gateMatrixTiers(onError),
 		"burning.yaml":      svc("burning", ""),
 		"burning-warn.yaml": svc("burning-warn", "\n    missing_errors: warn"),
 		"healthy.yaml":      svc("healthy", ""),
