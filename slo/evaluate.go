@@ -308,6 +308,13 @@ func CheckRange(query string, r RangeResult, start, end time.Time, step time.Dur
 // looks for data at.
 const coverageSteps = 64
 
+// CoverageQuery is the query Evaluate sends to measure how much of a window
+// of length elapsed the SLI has data for (see Evaluation.Coverage).
+func CoverageQuery(sli SLI, elapsed time.Duration) string {
+	q, _ := coverageQuery(sli, elapsed)
+	return q
+}
+
 // coverageQuery finds the first time the SLI has data in a window of length
 // elapsed: its total (or error ratio) over a short range, at coverageSteps
 // points across the window. It reads about 1/coverageSteps of the
