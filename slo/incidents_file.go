@@ -144,7 +144,9 @@ func parseIncidentsYAML(c *fileChecker, data []byte) []IncidentRecord {
 	}
 	c.root = &root
 	var spec incidentsFileSpec
-	decodeStrict(c, data, &spec)
+	if !decodeStrict(c, data, &spec) {
+		return nil
+	}
 	checkVersion(c, spec.Version)
 	if len(spec.Incidents) == 0 {
 		c.addf(path{"incidents"}, "no incidents listed")

@@ -121,7 +121,9 @@ func parseFile(fsys fs.FS, f string) (parsedFile, error) {
 	switch d.kind {
 	case "tiers":
 		d.tiers = &tiersFileSpec{}
-		decodeStrict(d.c, data, d.tiers)
+		if !decodeStrict(d.c, data, d.tiers) {
+			d.tiers = nil
+		}
 	case "service":
 		// Counted in the node tree, before decoding makes them.
 		if n := topLevelSequenceLen(&root, "slos"); n > MaxSLOsPerFile {
@@ -129,7 +131,9 @@ func parseFile(fsys fs.FS, f string) (parsedFile, error) {
 			return d, nil
 		}
 		d.service = &serviceFileSpec{}
-		decodeStrict(d.c, data, d.service)
+		if !decodeStrict(d.c, data, d.service) {
+			d.service = nil
+		}
 	}
 	return d, nil
 }
@@ -246,13 +250,18 @@ type loader struct {
 	services map[string]string // name -> file
 }
 
-// decodeStrict decodes data into v rejecting unknown fields; problems go to c.
-func decodeStrict(c *fileChecker, data []byte, v any) {
+// decodeStrict decodes data into v rejecting unknown fields; problems go to
+// c. It reports whether v was decoded whole, if with wrong fields: an alias
+// bomb stops the decoder half way, and what it left is not worth checking.
+func decodeStrict(c *fileChecker, data []byte, v any) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	if err != nil {
 		c.addYAMLError(err)
 	}
+	var te *yaml.TypeError
+	return err == nil || errors.As(err, &te)
 }
 
 func checkVersion(c *fileChecker, v string) {
@@ -502,13 +511,13 @@ func checkWindowCoversAlerts(c *fileChecker, p path, w Window, alerts []budget.A
 	}
 	var shortest time.Duration
 	for _, aw := range budget.Windows(alerts) {
-		if aw > 0 {
+		if aw > 0 && aw%time.Second == 0 { // else reported as invalid
 			shortest = aw
 			break
 		}
 	}
 	if shortest > 0 && w.Rolling < shortest {
-		c.addf(p, "SLO window %s is shorter than its shortest alert window %s: use a window of %s or more", formatDuration(w.Rolling), formatDuration(shortest), formatDuration(shortest))
+		c.addf(p, "SLO window %s is shorter than its shortest alert window %s: make the window %s or longer, or the alert windows shorter", formatDuration(w.Rolling), formatDuration(shortest), formatDuration(shortest))
 	}
 }
 
