@@ -235,9 +235,10 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 	header, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			err = errors.New("empty file")
+			c.problems = append(c.problems, Problem{File: c.file, Line: 1, Message: "invalid CSV: empty file: start with the header " + strings.Join(IncidentCSVHeader, ",")})
+		} else {
+			c.problems = append(c.problems, csvProblem(c.file, err))
 		}
-		c.problems = append(c.problems, Problem{File: c.file, Line: 1, Message: fmt.Sprintf("invalid CSV: %v", err)})
 		return nil
 	}
 	col := map[string]int{}
@@ -266,11 +267,11 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			c.problems = append(c.problems, Problem{File: c.file, Line: line, Message: fmt.Sprintf("invalid CSV: %v", err)})
+			c.problems = append(c.problems, csvProblem(c.file, err))
 			return nil
 		}
+		line, _ := r.FieldPos(0) // only after a record was read
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(row) {
 				return strings.TrimSpace(row[i])
@@ -335,4 +336,13 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 		c.problems = append(c.problems, Problem{File: c.file, Line: 1, Message: "no incidents listed"})
 	}
 	return out
+}
+
+// csvProblem is the problem of a CSV reader's error, at its line.
+func csvProblem(file string, err error) Problem {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return Problem{File: file, Line: pe.Line, Message: fmt.Sprintf("invalid CSV at column %d: %v: quote a field that holds quotes or commas (\"a \"\"b\"\", c\")", pe.Column, pe.Err)}
+	}
+	return Problem{File: file, Message: fmt.Sprintf("invalid CSV: %v", err)}
 }
