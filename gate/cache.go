@@ -311,8 +311,8 @@ func (c cachedObservation) check(name string) error {
 	if c.At.IsZero() {
 		return fmt.Errorf("%s.at: missing", f)
 	}
-	if y := c.At.UTC().Year(); y < 1 || y > 9999 {
-		return fmt.Errorf("%s.at: %s is out of range", f, c.At.Format(time.RFC3339))
+	if y := c.At.UTC().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("%s.at: %s is outside the years 0 to 9999 in UTC", f, c.At.Format(time.RFC3339))
 	}
 	if !(c.Objective >= 0 && c.Objective < 1) {
 		return fmt.Errorf("%s.objective: %v is not a ratio below 1", f, c.Objective)
