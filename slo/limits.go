@@ -11,7 +11,8 @@ import (
 // in a repository, so real ones stay far below every limit; the limits keep
 // a mistake (a generated file, a directory of unrelated YAML, a query built
 // by a script) from making `nines validate` or a deploy gate run for minutes
-// or exhaust memory, and say what to do instead. docs/specs.md lists them.
+// or exhaust memory, and say what to do instead. The README lists them
+// (Specs, Limits).
 const (
 	// MaxSpecFileBytes is the size a spec file (tiers or service) may have.
 	MaxSpecFileBytes = 1 << 20
