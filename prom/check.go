@@ -20,7 +20,7 @@ const MaxQueryOperators = 1000
 // operators and parentheses, is refused before it is parsed.
 func CheckQuery(query string) error {
 	if len(query) > slo.MaxQueryBytes {
-		return fmt.Errorf("the query is %d bytes, more than the %d allowed: move the logic into a recording rule and query its result", len(query), slo.MaxQueryBytes)
+		return fmt.Errorf("the query is %d bytes, more than the %d a query may have: move the logic into a recording rule and query its result", len(query), slo.MaxQueryBytes)
 	}
 	if n := operators(query); n > MaxQueryOperators {
 		return fmt.Errorf("the query has more than %d operators and parentheses: move the logic into a recording rule and query its result", MaxQueryOperators)
