@@ -1,9 +1,11 @@
 package gate
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,25 +45,82 @@ func (c Cache) Load(service string) (*CacheEntry, error) {
 		return nil, fmt.Errorf("invalid service name %q for the cache", service)
 	}
 	path := c.path(service)
-	data, err := os.ReadFile(path)
+	data, err := readCacheFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	return decodeCache(path, service, data)
+}
+
+// MaxCacheFileBytes is the size a last-known-good cache file may have: an
+// entry per SLO of one service is a few KiB at most.
+const MaxCacheFileBytes = 8 << 20
+
+// readCacheFile reads at most MaxCacheFileBytes of the file at path.
+func readCacheFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if err != nil {
 		return nil, fmt.Errorf("could not read the last-known-good cache: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxCacheFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("could not read the last-known-good cache %s: %w", path, err)
+	}
+	if len(data) > MaxCacheFileBytes {
+		return nil, fmt.Errorf("could not read the last-known-good cache %s: larger than %d MiB, which nines never writes: %s", path, MaxCacheFileBytes>>20, rebuild)
+	}
+	return data, nil
+}
+
+// rebuild is what to do about a cache file nines cannot use.
+const rebuild = "delete it, and the next gate run writes it anew"
+
+// decodeCache decodes the cache file at path, whose content is data, and
+// checks every value it holds, so that the entry it returns is one that
+// Store would write.
+func decodeCache(path, service string, data []byte) (*CacheEntry, error) {
+	fail := func(format string, a ...any) error {
+		return fmt.Errorf("could not read the last-known-good cache %s: %s: %s", path, fmt.Sprintf(format, a...), rebuild)
 	}
 	var f cacheFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("could not read the last-known-good cache %s: %w", path, err)
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return nil, fail("line %d: %v", lineAt(data, syn.Offset), err)
+		case errors.As(err, &typ):
+			return nil, fail("line %d: %v", lineAt(data, typ.Offset), err)
+		}
+		return nil, fail("%v", err)
 	}
 	if f.Version != cacheVersion {
 		return nil, fmt.Errorf("could not read the last-known-good cache %s: version %d, this nines reads %d", path, f.Version, cacheVersion)
 	}
+	if f.Service != "" && f.Service != service {
+		return nil, fail("service: %q, not %q", f.Service, service)
+	}
 	e := &CacheEntry{Service: service, SLOs: map[string]Observation{}}
 	for name, o := range f.SLOs {
+		if err := o.check(name); err != nil {
+			return nil, fail("%v", err)
+		}
 		e.SLOs[name] = o.observation(name)
 	}
 	return e, nil
+}
+
+// lineAt is the 1-based line of data at offset.
+func lineAt(data []byte, offset int64) int {
+	offset = min(max(offset, 0), int64(len(data)))
+	return 1 + bytes.Count(data[:offset], []byte("\n"))
 }
 
 // Store records the observations evaluated without error as the service's
@@ -254,3 +313,63 @@ func (c cachedObservation) observation(name string) Observation {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// maxSeconds is the longest window a cache file may name, in seconds: a
+// time.Duration holds 292 years, and no SLO window comes near.
+const maxSeconds = 100 * 366 * 24 * 3600
+
+// check checks what the observation of SLO name holds: values Store writes.
+func (c cachedObservation) check(name string) error {
+	f := "slos." + name
+	if !slo.ValidName(name) {
+		return fmt.Errorf("slos: invalid SLO name %q", name)
+	}
+	if c.At.IsZero() {
+		return fmt.Errorf("%s.at: missing", f)
+	}
+	if y := c.At.UTC().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("%s.at: %s is outside the years 0 to 9999 in UTC", f, c.At.Format(time.RFC3339))
+	}
+	if !(c.Objective >= 0 && c.Objective < 1) {
+		return fmt.Errorf("%s.objective: %v is not a ratio below 1", f, c.Objective)
+	}
+	switch slo.DataState(c.State) {
+	case slo.DataOK, slo.NoData, slo.InsufficientData:
+	default:
+		return fmt.Errorf("%s.state: unknown state %q", f, c.State)
+	}
+	switch slo.NoDataPolicy(c.NoData) {
+	case "", slo.NoDataBlock, slo.NoDataWarn, slo.NoDataAllow:
+	default:
+		return fmt.Errorf("%s.no_data: unknown policy %q", f, c.NoData)
+	}
+	window := func(field string, s float64) error {
+		if !(s > 0 && s <= maxSeconds) || seconds(s) <= 0 {
+			return fmt.Errorf("%s.%s: %v is not a window in seconds", f, field, s)
+		}
+		return nil
+	}
+	for i, b := range c.Burn {
+		if err := window(fmt.Sprintf("burn_rates[%d].window_seconds", i), b.WindowSeconds); err != nil {
+			return err
+		}
+	}
+	for i, a := range c.Firing {
+		af := fmt.Sprintf("firing[%d]", i)
+		if err := window(af+".long_seconds", a.LongSeconds); err != nil {
+			return err
+		}
+		if err := window(af+".short_seconds", a.ShortSeconds); err != nil {
+			return err
+		}
+		switch budget.Severity(a.Severity) {
+		case budget.Page, budget.Ticket:
+		default:
+			return fmt.Errorf("%s.%s.severity: unknown severity %q", f, af, a.Severity)
+		}
+		if !(a.Factor > 0) {
+			return fmt.Errorf("%s.%s.factor: %v is not above 0", f, af, a.Factor)
+		}
+	}
+	return nil
+}

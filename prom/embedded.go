@@ -162,7 +162,7 @@ func textReader(r io.Reader, path string) (io.Reader, error) {
 	}
 	zr, err := gzip.NewReader(br)
 	if err != nil {
-		return nil, fmt.Errorf("could not read OpenMetrics file %q: gzip: %w", path, err)
+		return nil, fmt.Errorf("could not read OpenMetrics file %q: %w", path, gzipError(err))
 	}
 	return gzipErrors{zr}, nil
 }
@@ -172,10 +172,22 @@ type gzipErrors struct{ r io.Reader }
 
 func (g gzipErrors) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) {
-		err = fmt.Errorf("gzip: %w", err)
+	if err != nil && err != io.EOF {
+		err = gzipError(err)
 	}
 	return n, err
+}
+
+// gzipError says "gzip" once in err, and makes a stream cut short an error
+// of its own: as io.ErrUnexpectedEOF it would read as the end of the text.
+func gzipError(err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("gzip: the compressed stream is cut short: the file is truncated")
+	case strings.HasPrefix(err.Error(), "gzip: "):
+		return err
+	}
+	return fmt.Errorf("gzip: %w", err)
 }
 
 // family is the metric family the parser is in: the name of the last HELP,
@@ -237,13 +249,17 @@ func load(ctx context.Context, s *memStore, r io.Reader, path string) (loadStats
 		buf = append(buf[:0], l.lastType...)
 		start := len(buf)
 		var err error
-		if buf, err = readChunk(br, buf, chunkSize); err != nil {
-			return l.st, fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err)
+		buf, err = readChunk(br, buf, chunkSize)
+		final := false
+		if err == nil {
+			_, err = br.Peek(1)
+			final = errors.Is(err, io.EOF)
+			if final {
+				err = nil
+			}
 		}
-		_, err = br.Peek(1)
-		final := errors.Is(err, io.EOF)
-		if err != nil && !final {
-			return l.st, fmt.Errorf("could not read OpenMetrics file %q after line %d: %w", path, l.line, err)
+		if err != nil {
+			return l.st, l.readError(buf, start, err)
 		}
 		if !final {
 			buf = append(buf, "# EOF\n"...) // readChunk ends on a line feed
@@ -257,6 +273,24 @@ func load(ctx context.Context, s *memStore, r io.Reader, path string) (loadStats
 	}
 	s.done()
 	return l.st, nil
+}
+
+// readError is the error of a file that could not be read to its end (a
+// corrupt or truncated gzip stream) after the chunk buf, whose text starts
+// at start. The whole lines read are parsed first, so that the first error
+// in the file is reported, and at the same line however the file is cut
+// into chunks.
+func (l *loader) readError(buf []byte, start int, err error) error {
+	text := buf[start:]
+	text = text[:bytes.LastIndexByte(text, '\n')+1]
+	chunk := buf[:start+len(text)]
+	if !bytes.HasSuffix(text, []byte("# EOF\n")) {
+		chunk = append(chunk, "# EOF\n"...)
+	}
+	if perr := l.parse(chunk, start > 0); perr != nil {
+		return perr
+	}
+	return fmt.Errorf("could not read OpenMetrics file %q at line %d: %w", l.path, l.line+1, err)
 }
 
 // readChunk appends at least size bytes of r to buf, or all that is left,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check CI runs: gofmt, go vet and the tests, with a real
 # Prometheus, promtool and Pushgateway, and LibreOffice to read back the Excel
-# report (each installed from Debian if missing).
+# report (each installed from Debian if missing); then, on a full run (no
+# package named), every fuzz target briefly (scripts/fuzz.sh, 5s each, about
+# 80 seconds in all).
 #
 # Usage: scripts/test.sh [go test flags] [packages]
 #   scripts/test.sh                      # all packages (./...)
@@ -11,6 +13,9 @@
 # argument names a package; a package argument is one starting with "./",
 # "../" or "github.com/nines-sre/nines", or ".". (So pass flag values with
 # "=", e.g. -coverprofile=c.out, not as a separate "./c.out".)
+#
+# Environment: NINES_SKIP_FUZZ=1 skips the fuzz step (CI runs it);
+# NINES_FUZZTIME sets each target's time (default 5s).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -63,4 +68,12 @@ if [[ "$has_package" == false ]]; then
 	args+=(./...)
 fi
 
-NINES_REQUIRE_PROMETHEUS=1 NINES_REQUIRE_LIBREOFFICE=1 exec go test -count=1 -timeout 15m "${args[@]}"
+NINES_REQUIRE_PROMETHEUS=1 NINES_REQUIRE_LIBREOFFICE=1 go test -count=1 -timeout 15m "${args[@]}"
+
+# The fuzz targets' seeds ran with the tests; a full run also fuzzes each
+# target for a few seconds, so that CI finds what a change opened up.
+if [[ "$has_package" == false && "${NINES_SKIP_FUZZ:-}" != 1 ]]; then
+	bash scripts/fuzz.sh "${NINES_FUZZTIME:-5s}"
+elif [[ "$has_package" == false ]]; then
+	echo "test.sh: NINES_SKIP_FUZZ=1: fuzz targets not run (CI runs them)" >&2
+fi

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -74,10 +73,20 @@ var IncidentCSVHeader = []string{"service", "start", "end", "title", "role", "pe
 // problem it returns a *ValidationError listing every problem with its
 // line.
 func LoadIncidents(file string, cat *Catalog) ([]IncidentRecord, error) {
-	data, err := os.ReadFile(file)
+	data, err := readLimited(nil, file, MaxIncidentsFileBytes)
+	var tooLarge *TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, &ValidationError{Problems: []Problem{{File: file,
+			Message: fmt.Sprintf("the file is %s, the most an incidents file may have: keep a file per quarter and give the one of the period", err)}}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("could not read incidents file %q: %w", file, err)
 	}
+	return parseIncidents(file, data, cat)
+}
+
+// parseIncidents reads the incidents file named file, whose content is data.
+func parseIncidents(file string, data []byte, cat *Catalog) ([]IncidentRecord, error) {
 	c := &fileChecker{file: file}
 	var recs []IncidentRecord
 	switch strings.ToLower(filepath.Ext(file)) {
@@ -100,15 +109,24 @@ func LoadIncidents(file string, cat *Catalog) ([]IncidentRecord, error) {
 				Message: fmt.Sprintf("unknown service %q: the specs define %s", r.Service, strings.Join(names, ", "))})
 		}
 	}
-	byStart := slices.Clone(recs)
+	// In order of start, a span overlaps an earlier one of its service if
+	// it starts before the latest end so far: n log n, not n².
+	var byStart []IncidentRecord
+	for _, r := range recs {
+		if !r.Start.IsZero() && !r.End.IsZero() { // else a problem already
+			byStart = append(byStart, r)
+		}
+	}
 	sort.SliceStable(byStart, func(i, j int) bool { return byStart[i].Start.Before(byStart[j].Start) })
-	for i := range byStart {
-		for j := i + 1; j < len(byStart); j++ {
-			a, b := byStart[i], byStart[j]
-			if a.Service == b.Service && b.Start.Before(a.End) && !a.End.IsZero() {
-				c.problems = append(c.problems, Problem{File: file, Line: b.Line, Field: b.field + "start",
-					Message: fmt.Sprintf("overlaps the %s incident at line %d: merge them into one", a.Service, a.Line)})
-			}
+	latest := map[string]IncidentRecord{} // by service, the span that ends last
+	for _, b := range byStart {
+		a, ok := latest[b.Service]
+		if ok && b.Start.Before(a.End) {
+			c.problems = append(c.problems, Problem{File: file, Line: b.Line, Field: b.field + "start",
+				Message: fmt.Sprintf("overlaps the %s incident at line %d: merge them into one", a.Service, a.Line)})
+		}
+		if !ok || b.End.After(a.End) {
+			latest[b.Service] = b
 		}
 	}
 	if len(c.problems) > 0 {
@@ -126,7 +144,9 @@ func parseIncidentsYAML(c *fileChecker, data []byte) []IncidentRecord {
 	}
 	c.root = &root
 	var spec incidentsFileSpec
-	decodeStrict(c, data, &spec)
+	if !decodeStrict(c, data, &spec) {
+		return nil
+	}
 	checkVersion(c, spec.Version)
 	if len(spec.Incidents) == 0 {
 		c.addf(path{"incidents"}, "no incidents listed")
@@ -215,9 +235,10 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 	header, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			err = errors.New("empty file")
+			c.problems = append(c.problems, Problem{File: c.file, Line: 1, Message: "invalid CSV: empty file: start with the header " + strings.Join(IncidentCSVHeader, ",")})
+		} else {
+			c.problems = append(c.problems, csvProblem(c.file, err))
 		}
-		c.problems = append(c.problems, Problem{File: c.file, Line: 1, Message: fmt.Sprintf("invalid CSV: %v", err)})
 		return nil
 	}
 	col := map[string]int{}
@@ -246,11 +267,11 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			c.problems = append(c.problems, Problem{File: c.file, Line: line, Message: fmt.Sprintf("invalid CSV: %v", err)})
+			c.problems = append(c.problems, csvProblem(c.file, err))
 			return nil
 		}
+		line, _ := r.FieldPos(0) // only after a record was read
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(row) {
 				return strings.TrimSpace(row[i])
@@ -315,4 +336,13 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 		c.problems = append(c.problems, Problem{File: c.file, Line: 1, Message: "no incidents listed"})
 	}
 	return out
+}
+
+// csvProblem is the problem of a CSV reader's error, at its line.
+func csvProblem(file string, err error) Problem {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return Problem{File: file, Line: pe.Line, Message: fmt.Sprintf("invalid CSV at column %d: %v: quote a field that holds quotes or commas (\"a \"\"b\"\", c\")", pe.Column, pe.Err)}
+	}
+	return Problem{File: file, Message: fmt.Sprintf("invalid CSV: %v", err)}
 }

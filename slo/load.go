@@ -67,10 +67,10 @@ func LoadContext(ctx context.Context, paths []string, opts LoadOptions) (*Catalo
 		case d.tiers != nil:
 		case d.service != nil:
 			l.loadService(d.c, d.service)
-		case d.c.root != nil:
+		case d.c.root != nil && d.kind == "":
 			d.c.addf(nil, "not a nines spec: expected a tiers file (with \"tiers:\") or a service file (with \"service:\")")
 			l.problems = append(l.problems, d.c.problems...)
-		default: // not YAML: the parser's problems are all there is
+		default: // not YAML, too large: the problems found so far are all there is
 			l.problems = append(l.problems, d.c.problems...)
 		}
 	}
@@ -86,6 +86,7 @@ func LoadContext(ctx context.Context, paths []string, opts LoadOptions) (*Catalo
 // strictly decoded spec, with the decoder's problems in c.
 type parsedFile struct {
 	c       *fileChecker
+	kind    string // "tiers", "service" or "" (see fileKind)
 	tiers   *tiersFileSpec
 	service *serviceFileSpec
 }
@@ -125,31 +126,86 @@ func parseFiles(ctx context.Context, fsys fs.FS, files []string) ([]parsedFile, 
 }
 
 func parseFile(fsys fs.FS, f string) (parsedFile, error) {
-	data, err := readFile(fsys, f)
+	d := parsedFile{c: &fileChecker{file: f}}
+	data, err := readLimited(fsys, f, MaxSpecFileBytes)
+	var tooLarge *TooLargeError
+	if errors.As(err, &tooLarge) {
+		d.c.addf(nil, "the file is %s, the most a spec file may have: split it (one file per service, the tiers in a file of their own)", err)
+		return d, nil
+	}
 	if err != nil {
 		return parsedFile{}, fmt.Errorf("could not read spec %q: %w", f, err)
 	}
-	d := parsedFile{c: &fileChecker{file: f}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		d.c.addYAMLError(err)
 		return d, nil
 	}
 	d.c.root = &root
-	switch fileKind(&root) {
+	d.kind = fileKind(&root)
+	switch d.kind {
 	case "tiers":
 		d.tiers = &tiersFileSpec{}
-		decodeStrict(d.c, data, d.tiers)
+		if !decodeStrict(d.c, data, d.tiers) {
+			d.tiers = nil
+		}
 	case "service":
+		// Counted in the node tree, before decoding makes them.
+		if n := topLevelSequenceLen(&root, "slos"); n > MaxSLOsPerFile {
+			d.c.addf(path{"slos"}, "%d SLOs, more than the %d a service file may define: split the service into several, each in its own file", n, MaxSLOsPerFile)
+			return d, nil
+		}
 		d.service = &serviceFileSpec{}
-		decodeStrict(d.c, data, d.service)
+		if !decodeStrict(d.c, data, d.service) {
+			d.service = nil
+		}
 	}
 	return d, nil
 }
 
-// specFiles expands directories into their YAML files, sorted.
+// topLevelSequenceLen is the length of the sequence under key in the
+// document's top-level mapping (following an alias), or 0.
+func topLevelSequenceLen(root *yaml.Node, key string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return 0
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != key {
+			continue
+		}
+		v := n.Content[i+1]
+		if v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		if v.Kind == yaml.SequenceNode {
+			return len(v.Content)
+		}
+		return 0
+	}
+	return 0
+}
+
+// specFiles expands directories into their YAML files, sorted. It refuses
+// more than MaxSpecFiles files, or more than MaxSpecBytes together, before
+// reading any.
 func specFiles(fsys fs.FS, paths []string) ([]string, error) {
 	var out []string
+	var total int64
+	add := func(p, file string, size int64) error {
+		out = append(out, file)
+		total += size
+		switch {
+		case len(out) > MaxSpecFiles:
+			return fmt.Errorf("spec path %q brings the spec files to more than %d, the most one run reads: give --specs the tiers file and the service files only", p, MaxSpecFiles)
+		case total > MaxSpecBytes:
+			return fmt.Errorf("spec path %q brings the spec files to more than %s together, the most one run reads: give --specs the tiers file and the service files only", p, byteSize(MaxSpecBytes))
+		}
+		return nil
+	}
 	for _, p := range paths {
 		st, err := stat(fsys, p)
 		if err != nil {
@@ -159,7 +215,9 @@ func specFiles(fsys fs.FS, paths []string) ([]string, error) {
 			return nil, fmt.Errorf("could not read spec path %q: %w", p, err)
 		}
 		if !st.IsDir() {
-			out = append(out, p)
+			if err := add(p, p, st.Size()); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		entries, err := readDir(fsys, p)
@@ -170,7 +228,13 @@ func specFiles(fsys fs.FS, paths []string) ([]string, error) {
 		for _, e := range entries {
 			ext := filepath.Ext(e.Name())
 			if e.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") {
-				out = append(out, joinPath(fsys, p, e.Name()))
+				var size int64
+				if info, err := e.Info(); err == nil {
+					size = info.Size()
+				}
+				if err := add(p, joinPath(fsys, p, e.Name()), size); err != nil {
+					return nil, err
+				}
 				n++
 			}
 		}
@@ -211,13 +275,18 @@ type loader struct {
 	services map[string]string // name -> file
 }
 
-// decodeStrict decodes data into v rejecting unknown fields; problems go to c.
-func decodeStrict(c *fileChecker, data []byte, v any) {
+// decodeStrict decodes data into v rejecting unknown fields; problems go to
+// c. It reports whether v was decoded whole, if with wrong fields: an alias
+// bomb stops the decoder half way, and what it left is not worth checking.
+func decodeStrict(c *fileChecker, data []byte, v any) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	if err != nil {
 		c.addYAMLError(err)
 	}
+	var te *yaml.TypeError
+	return err == nil || errors.As(err, &te)
 }
 
 func checkVersion(c *fileChecker, v string) {
@@ -269,6 +338,9 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 		}
 		if ts.Alerts != nil {
 			t.Alerts = checkAlerts(c, p.with("alerts"), ts.Alerts)
+		}
+		if ts.Window != "" || ts.Alerts != nil {
+			checkWindowCoversAlerts(c, windowOrAlerts(p, ts.Window), t.Window, t.Alerts)
 		}
 		t.Gate = checkGate(c, p.with("gate"), ts.Gate, t.Gate)
 		t.Cost = checkCost(c, p.with("cost"), ts.Cost, t.Cost)
@@ -366,6 +438,9 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 		if ss.Alerts != nil {
 			s.Alerts = checkAlerts(c, p.with("alerts"), ss.Alerts)
 		}
+		if ss.Window != "" || ss.Alerts != nil {
+			checkWindowCoversAlerts(c, windowOrAlerts(p, ss.Window), s.Window, s.Alerts)
+		}
 		s.SLI = l.checkSLI(c, p.with("sli"), ss.SLI)
 		svc.SLOs = append(svc.SLOs, s)
 	}
@@ -404,6 +479,10 @@ func checkWindow(c *fileChecker, p path, window, tz string, inherited Window) Wi
 		d, err := model.ParseDuration(window)
 		if err != nil || d <= 0 {
 			c.addf(p.with("window"), "invalid window %q: use a duration such as 28d or 30d, or month or quarter", window)
+			return w
+		}
+		if !wholeSeconds(d) {
+			c.addf(p.with("window"), "invalid window %q: not a whole number of seconds, which PromQL ranges are; use a duration such as 28d or 30d, or month or quarter", window)
 			return w
 		}
 		w = Window{Rolling: time.Duration(d), Location: time.UTC}
@@ -449,17 +528,61 @@ func checkMinEvents(c *fileChecker, p path, v float64) float64 {
 	return v
 }
 
+// wholeSeconds reports whether d is a whole number of seconds, as a PromQL
+// range is: nines writes ranges in seconds and would round 1500ms down.
+func wholeSeconds(d model.Duration) bool {
+	return time.Duration(d)%time.Second == 0
+}
+
+// windowOrAlerts is the field an SLO window shorter than its alert windows
+// is reported at: the window when the tier or SLO sets one, else its alerts.
+func windowOrAlerts(p path, window string) path {
+	if window != "" {
+		return p.with("window")
+	}
+	return p.with("alerts")
+}
+
+// checkWindowCoversAlerts checks that a rolling SLO window is at least as
+// long as the shortest of its alert windows (5m for the default alerts): a
+// shorter one measures less than the alerts that guard it.
+func checkWindowCoversAlerts(c *fileChecker, p path, w Window, alerts []budget.AlertWindow) {
+	if w.Calendar != "" || w.Rolling <= 0 {
+		return
+	}
+	var shortest time.Duration
+	for _, aw := range budget.Windows(alerts) {
+		if aw > 0 && aw%time.Second == 0 { // else reported as invalid
+			shortest = aw
+			break
+		}
+	}
+	if shortest > 0 && w.Rolling < shortest {
+		c.addf(p, "SLO window %s is shorter than its shortest alert window %s: make the window %s or longer, or the alert windows shorter", formatDuration(w.Rolling), formatDuration(shortest), formatDuration(shortest))
+	}
+}
+
 func checkAlerts(c *fileChecker, p path, specs []alertSpec) []budget.AlertWindow {
+	if len(specs) > MaxAlerts {
+		c.addf(p, "%d alerts, more than the %d a tier or SLO may define: each alert window is a query of every SLO; keep the alerts that page or open tickets", len(specs), MaxAlerts)
+		return nil
+	}
 	out := make([]budget.AlertWindow, 0, len(specs))
 	for i, a := range specs {
 		ap := p.with(i)
 		long, errL := model.ParseDuration(a.Long)
-		if errL != nil || long <= 0 {
+		switch {
+		case errL != nil || long <= 0:
 			c.addf(ap.with("long"), "invalid long window %q: use a duration such as 1h", a.Long)
+		case !wholeSeconds(long):
+			c.addf(ap.with("long"), "invalid long window %q: not a whole number of seconds, which PromQL ranges are; use a duration such as 1h", a.Long)
 		}
 		short, errS := model.ParseDuration(a.Short)
-		if errS != nil || short <= 0 {
+		switch {
+		case errS != nil || short <= 0:
 			c.addf(ap.with("short"), "invalid short window %q: use a duration such as 5m", a.Short)
+		case !wholeSeconds(short):
+			c.addf(ap.with("short"), "invalid short window %q: not a whole number of seconds, which PromQL ranges are; use a duration such as 5m", a.Short)
 		}
 		if errL == nil && errS == nil && short >= long {
 			c.addf(ap.with("short"), "short window %s must be shorter than long window %s", a.Short, a.Long)
@@ -530,10 +653,15 @@ func (l *loader) checkSLI(c *fileChecker, p path, s sliSpec) SLI {
 		if !(s.Latency.Threshold > 0) || math.IsInf(s.Latency.Threshold, 0) {
 			c.addf(lp.with("threshold"), "must be a bucket bound above 0 (seconds for a duration histogram), got %v", s.Latency.Threshold)
 		}
-		return SLI{Kind: Latency, Metric: s.Latency.Metric, Labels: s.Latency.Labels, Threshold: s.Latency.Threshold}
+		sli := SLI{Kind: Latency, Metric: s.Latency.Metric, Labels: s.Latency.Labels, Threshold: s.Latency.Threshold}
+		checkBuiltQueries(c, lp, sli)
+		return sli
 	case s.Probe != nil:
-		checkMetric(c, p.with("probe"), s.Probe.Metric, s.Probe.Labels)
-		return SLI{Kind: Probe, Metric: s.Probe.Metric, Labels: s.Probe.Labels}
+		pp := p.with("probe")
+		checkMetric(c, pp, s.Probe.Metric, s.Probe.Labels)
+		sli := SLI{Kind: Probe, Metric: s.Probe.Metric, Labels: s.Probe.Labels}
+		checkBuiltQueries(c, pp, sli)
+		return sli
 	default:
 		rp := p.with("raw", "error_ratio")
 		if s.Raw.ErrorRatio == "" {
@@ -541,6 +669,17 @@ func (l *loader) checkSLI(c *fileChecker, p path, s sliSpec) SLI {
 		}
 		l.checkTemplate(c, rp, s.Raw.ErrorRatio)
 		return SLI{Kind: Raw, ErrorRatio: strings.TrimSpace(s.Raw.ErrorRatio)}
+	}
+}
+
+// checkBuiltQueries checks the length of the queries nines builds from a
+// latency or probe SLI: its labels could make them longer than a spec's
+// own query may be.
+func checkBuiltQueries(c *fileChecker, p path, s SLI) {
+	q := s.Queries(time.Hour)
+	n := max(len(q.Good), len(q.Total))
+	if n > MaxQueryBytes {
+		c.addf(p.with("labels"), "the query built from the metric and labels is %d bytes, more than the %s a PromQL expression may have: select the series with fewer or shorter labels", n, byteSize(MaxQueryBytes))
 	}
 }
 
@@ -564,6 +703,12 @@ func (l *loader) checkTemplate(c *fileChecker, p path, q string) {
 	if q == "" {
 		return
 	}
+	// Before any parsing: parsers take time that grows faster than the
+	// expression (a 2-million-term sum kept one busy for minutes).
+	if len(q) > MaxQueryBytes {
+		c.addf(p, "the query is %d bytes, more than the %s a PromQL expression in a spec may have: move the logic into a recording rule and query its result", len(q), byteSize(MaxQueryBytes))
+		return
+	}
 	if !windowPlaceholderRE.MatchString(q) {
 		c.addf(p, "query has no {{.window}} placeholder: write the range as [{{.window}}] so each window gets its own range")
 		return
@@ -576,15 +721,8 @@ func (l *loader) checkTemplate(c *fileChecker, p path, q string) {
 	}
 }
 
-// readFile, stat, readDir and joinPath read fsys, or the operating system's
-// files when fsys is nil.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	if fsys == nil {
-		return os.ReadFile(name)
-	}
-	return fs.ReadFile(fsys, name)
-}
-
+// stat, readDir and joinPath read fsys, or the operating system's files
+// when fsys is nil.
 func stat(fsys fs.FS, name string) (fs.FileInfo, error) {
 	if fsys == nil {
 		return os.Stat(name)

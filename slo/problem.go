@@ -153,6 +153,7 @@ func (c *fileChecker) addYAMLError(err error) {
 	} else {
 		msgs = []string{err.Error()}
 	}
+	seen := map[Problem]bool{}
 	for _, m := range msgs {
 		line := 0
 		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
@@ -182,8 +183,15 @@ func (c *fileChecker) addYAMLError(err error) {
 		case yamlAlreadyRE.MatchString(m):
 			sm := yamlAlreadyRE.FindStringSubmatch(m)
 			m = fmt.Sprintf("duplicate key %q (first at line %s)", sm[1], sm[2])
+		case m == "document contains excessive aliasing":
+			m += ": write the values out instead of repeating aliases"
 		}
-		c.problems = append(c.problems, Problem{File: c.file, Line: line, Field: field, Message: m})
+		p := Problem{File: c.file, Line: line, Field: field, Message: m}
+		if seen[p] {
+			continue // a node decoded through many aliases has one problem
+		}
+		seen[p] = true
+		c.problems = append(c.problems, p)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Metric family types accepted in Family.Type.
@@ -108,6 +109,9 @@ func writeFamily(b *strings.Builder, f *Family) error {
 	default:
 		return fmt.Errorf("unsupported type %q (want %s, %s or %s)", f.Type, Counter, Gauge, Histogram)
 	}
+	if !utf8.ValidString(f.Help) {
+		return fmt.Errorf("help %q is not valid UTF-8", f.Help)
+	}
 	if f.Unit != "" && !strings.HasSuffix(f.Name, "_"+f.Unit) {
 		return fmt.Errorf("name must end in %q to carry unit %q", "_"+f.Unit, f.Unit)
 	}
@@ -153,9 +157,12 @@ func writeFamily(b *strings.Builder, f *Family) error {
 
 // checkSeries validates one series of a family of type typ.
 func checkSeries(typ string, s *Series) error {
-	for name := range s.Labels {
+	for name, value := range s.Labels {
 		if !validLabelName(name) || strings.HasPrefix(name, "__") {
 			return fmt.Errorf("invalid label name %q", name)
+		}
+		if !utf8.ValidString(value) {
+			return fmt.Errorf("label %s: value %q is not valid UTF-8", name, value)
 		}
 	}
 	if typ == Histogram {
