@@ -223,7 +223,9 @@ func TestGateFaultMatrix(t *testing.T) {
 						"--query.retries", "1", "--query.timeout", "1s", "-o", "json"}
 					if col.cacheAge > 0 {
 						s, _, errOut := testStreams(nil)
-						args := append(common, "--prometheus.url", healthy.URL, "--at", gateAt.Add(-col.cacheAge).Format(time.RFC3339))
+						// A priming run must succeed, even on a loaded machine:
+						// its own query timeout is generous (the last flag wins).
+						args := append(common, "--query.timeout", "30s", "--prometheus.url", healthy.URL, "--at", gateAt.Add(-col.cacheAge).Format(time.RFC3339))
 						if code := run(context.Background(), args, s); code != exitOK {
 							t.Fatalf("priming run: exit %d\n%s", code, errOut)
 						}

@@ -218,7 +218,7 @@ func testHangingBackendCostsTheTimeout(t *testing.T, bin string) {
 func testSignalStopsPromptly(t *testing.T, bin string) {
 	srv := hangingProm(t)
 	small := stopSpecs(t)
-	large := largeSpecs(t, small, 2000, 40)
+	large := largeSpecs(t, small, 900, 100)
 
 	tests := []struct {
 		name  string
