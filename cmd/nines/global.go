@@ -121,6 +121,11 @@ func parseTime(v, flag string, now func() time.Time) (time.Time, error) {
 		return now().UTC().Truncate(time.Second), nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		// Within what RFC 3339 can write in UTC, as output and the audit
+		// log do: 0001 to 9999.
+		if y := t.UTC().Year(); y < 1 || y > 9999 {
+			return time.Time{}, usageErrorf("invalid %s %q: it is in the year %d in UTC; give a time from 0001 to 9999", flag, v, y)
+		}
 		return t, nil
 	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {

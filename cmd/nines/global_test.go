@@ -41,6 +41,8 @@ func TestParseTime(t *testing.T) {
 		{"253402300800", "--at", "--at 253402300800 looks like milliseconds: give unix seconds (253402300.8) or RFC 3339"},
 		{"1e30", "--at", "--at 1e30 is beyond the year 9999 even as nanoseconds: give unix seconds or RFC 3339"},
 		{"yesterday", "--at", `invalid --at "yesterday": use RFC 3339 (2026-09-30T12:00:00Z) or unix seconds`},
+		{"9999-12-31T23:59:59-01:00", "--at", `invalid --at "9999-12-31T23:59:59-01:00": it is in the year 10000 in UTC; give a time from 0001 to 9999`},
+		{"0000-01-01T00:00:00+01:00", "--at", `invalid --at "0000-01-01T00:00:00+01:00": it is in the year -1 in UTC; give a time from 0001 to 9999`},
 	}
 	for _, tt := range bad {
 		_, err := parseTime(tt.in, tt.flag, now)
