@@ -209,7 +209,7 @@ func (opts *gateOptions) parse(c *cobra.Command, changeType, output string, over
 	if opts.pushgateway != "" {
 		u, err := url.Parse(opts.pushgateway)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usageErrorf("invalid --pushgateway %q: give its base URL, such as http://pushgateway:9091", redactURL(opts.pushgateway))
+			return usageErrorf("invalid --pushgateway %q: give its base URL, such as http://pushgateway:9091", redact.URL(opts.pushgateway))
 		}
 	}
 	return nil
@@ -226,12 +226,6 @@ func defaultCacheDir(getenv func(string) string) string {
 	}
 	return ""
 }
-
-// redactURL shows a URL flag (--prometheus.url, NINES_PROMETHEUS_URL,
-// --pushgateway) without credentials, as everything nines prints does
-// (redact.URL): no userinfo, every query value masked, even when the URL
-// does not parse.
-func redactURL(raw string) string { return redact.URL(raw) }
 
 // runGate decides through app.Gate, then reports the decision: on stdout,
 // as GitHub annotations and step summary, as JUnit and to the Pushgateway.

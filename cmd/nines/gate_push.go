@@ -97,7 +97,7 @@ func gateMetrics(doc report.GateDecision, duration time.Duration) *prometheus.Re
 func pushDecision(ctx context.Context, rawURL string, doc report.GateDecision, duration time.Duration, log *slog.Logger) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return fmt.Errorf("invalid Pushgateway URL %q", redactURL(rawURL))
+		return fmt.Errorf("invalid Pushgateway URL %q", redact.URL(rawURL))
 	}
 	var secrets redact.Secrets
 	secrets.AddURL(u)
@@ -113,11 +113,11 @@ func pushDecision(ctx context.Context, rawURL string, doc report.GateDecision, d
 		pw, _ := user.Password()
 		p = p.BasicAuth(user.Username(), pw)
 	}
-	log.Debug("pushing the decision to the Pushgateway", "url", redactURL(rawURL))
+	log.Debug("pushing the decision to the Pushgateway", "url", redact.URL(rawURL))
 	if err := p.PushContext(ctx); err != nil {
-		return fmt.Errorf("could not push to %s: %s", redactURL(rawURL), secrets.Scrub(err.Error()))
+		return fmt.Errorf("could not push to %s: %s", redact.URL(rawURL), secrets.Scrub(err.Error()))
 	}
-	log.Debug("pushed the decision to the Pushgateway", "url", redactURL(rawURL))
+	log.Debug("pushed the decision to the Pushgateway", "url", redact.URL(rawURL))
 	return nil
 }
 
