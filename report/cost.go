@@ -40,8 +40,15 @@ type CostReport struct {
 	Services   []ServiceCost   `json:"services"`
 	Incidents  []IncidentCost  `json:"incidents"`
 	Totals     []CurrencyTotal `json:"totals"`
-	Warnings   []string        `json:"warnings,omitempty"`
-	Errors     []string        `json:"errors,omitempty"`
+	// Coverage is the share of the period the selected SLOs have data for:
+	// the mean of the SLOs' coverage (0 to 1).
+	Coverage float64 `json:"coverage"`
+	// SLAMonths are the calendar months of each SLA, as numbers: the SLA
+	// SLO's availability over the month, the band it fell below and the
+	// credit owed for the month's share inside the period.
+	SLAMonths []SLAMonth `json:"sla_months"`
+	Warnings  []string   `json:"warnings,omitempty"`
+	Errors    []string   `json:"errors,omitempty"`
 
 	// Daily yields the Daily sheet's rows, a row per SLO and day, and
 	// DailyCount is how many it yields: computed where the period is
@@ -59,6 +66,9 @@ type PeriodInfo struct {
 	// Minutes is the measured length, Start to MeasuredTo.
 	Minutes  float64 `json:"minutes"`
 	TimeZone string  `json:"time_zone"`
+	// ToDate is true while the period is still running at the evaluation
+	// time: it is measured to date.
+	ToDate bool `json:"to_date"`
 }
 
 // Measured is the measured length of the period.
@@ -105,11 +115,50 @@ type SLOCost struct {
 	IncidentThreshold float64 `json:"incident_threshold"`
 	// DataCoverage is the fraction of detection steps with data.
 	DataCoverage float64 `json:"data_coverage"`
+	// Coverage is the fraction of the measured period the SLI has data for
+	// (0 without data).
+	Coverage float64 `json:"coverage"`
+	// Months, for an SLO with a calendar-month window priced over a longer
+	// period, are its months, each judged on its own: Met is true only when
+	// every month with data met the objective.
+	Months []SLOMonth `json:"months,omitempty"`
 	// RevenueImpact is the fraction of a bad event that loses revenue.
 	RevenueImpact float64 `json:"revenue_impact"`
 	// LostRevenue is null without data or a cost model.
 	LostRevenue *float64 `json:"lost_revenue"`
 	Error       string   `json:"error,omitempty"`
+}
+
+// SLOMonth is an SLO over one calendar month of a longer period.
+type SLOMonth struct {
+	Month        string    `json:"month"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	DataState    string    `json:"data_state"`
+	Availability *float64  `json:"availability"`
+	BudgetUsed   *float64  `json:"budget_used"`
+	Met          *bool     `json:"met"`
+	Coverage     float64   `json:"coverage"`
+}
+
+// SLAMonth is one calendar month of a service's SLA.
+type SLAMonth struct {
+	Service  string    `json:"service"`
+	SLO      string    `json:"slo"`
+	Month    string    `json:"month"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Currency string    `json:"currency"`
+	// Availability is null when the month has no data (no credit counted).
+	Availability *float64 `json:"availability"`
+	Coverage     float64  `json:"coverage"`
+	// BandBelow is the band the month fell below, null when it met every band.
+	BandBelow            *float64 `json:"band_below"`
+	CreditRate           float64  `json:"credit_rate"`
+	MonthlyContractValue float64  `json:"monthly_contract_value"`
+	// Share is the fraction of the month inside the priced period.
+	Share  float64 `json:"month_share"`
+	Credit float64 `json:"credit"`
 }
 
 // Breakdown is a cost by component with the lines behind each figure.
@@ -202,6 +251,12 @@ type IncidentCost struct {
 	DowntimeMinutes float64       `json:"downtime_minutes"`
 	SLOs            []IncidentSLO `json:"slos"`
 	Cost            *Breakdown    `json:"cost"`
+	// Ongoing is true when the incident still burns at the end of the
+	// measured period: it ends there.
+	Ongoing bool `json:"ongoing"`
+	// Planned is true for a planned interval (maintenance) from the
+	// incidents file: priced without incident overhead.
+	Planned bool `json:"planned"`
 	// RecordFile and RecordLine locate the incidents-file record, if any.
 	RecordFile string `json:"record_file,omitempty"`
 	RecordLine int    `json:"record_line,omitempty"`
