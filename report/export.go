@@ -48,10 +48,17 @@ type Describer interface {
 }
 
 // Export writes v in format f: the one output seam of every command. JSON is
-// indented JSON of v (every schema alike); a Renderer renders what it knows;
-// table, wide, csv and markdown go through v's Grids; xlsx through
-// WriteXLSX.
+// indented JSON of v (every schema alike); csv is v's machine table when v
+// implements Records; a Renderer renders what it knows; table, wide, csv and
+// markdown go through v's Grids; xlsx through WriteXLSX.
 func Export(w io.Writer, f Format, v any) error {
+	if r, ok := v.(Records); ok && f == CSV {
+		t, err := r.Records()
+		if err != nil {
+			return fmt.Errorf("could not write csv output: %w", err)
+		}
+		return t.Write(w)
+	}
 	if r, ok := v.(Renderer); ok {
 		done, err := r.Render(w, f)
 		if done || err != nil {

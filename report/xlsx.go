@@ -65,6 +65,9 @@ func (p *PeriodReport) Describe(f Format) string {
 	if f == XLSX {
 		return fmt.Sprintf("%d sheets, %s", len(Sheets), p.Cost.Period.Name)
 	}
+	if f == CSV {
+		return p.describeCSV()
+	}
 	return fmt.Sprintf("%d tables, %s", len(p.Grids(GridOptions{})), p.Cost.Period.Name)
 }
 
