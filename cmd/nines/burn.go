@@ -45,7 +45,9 @@ null when there is no data), burn_rates, alerts and time_to_exhaustion_seconds.
 With a cost model in the specs (docs/cost.md), LEFT IN MONEY (budget_left_cost
 and currency in JSON) is the budget left in money: what a full outage as long
 as the minutes left would cost (lost revenue, the responders' labor, the
-diverted work); 0 once the budget is gone.`,
+diverted work); 0 once the budget is gone.
+
+` + csvHelp("A row per SLO."),
 		Example: `  # The quick start: the demo data, no server needed
   nines burn --source demo --at 2026-10-14T12:00:00Z
 

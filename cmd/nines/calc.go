@@ -103,7 +103,9 @@ nines is null when availability is 100%):
                  "formula": string}}
   where each of serial, parallel (absent when not given) and combined (only
   when both are given) carries "availability", "availability_percent",
-  "nines", "downtime_per_month_seconds" and "downtime_per_month_human".`,
+  "nines", "downtime_per_month_seconds" and "downtime_per_month_human".
+
+` + csvHelp("One table per form: a row per objective and period, one row of availability, or a row per composition; the nines of 100% are empty."),
 		Example: `  # Allowed downtime for 99.95%
   nines calc 99.95
 

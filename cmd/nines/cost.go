@@ -77,7 +77,9 @@ names the ones it hits (a failing dependency may leave latency alone).
 "cost", "slos": [{"slo", "hit", "budget_left_before", "budget_left_after",
 "budget_left_cost_before", "budget_left_cost_after", "firing_after", ...}],
 "sla", "gate": {"before", "after", "reasons_after"}}. docs/cost.md documents
-every field.`,
+every field.
+
+` + csvHelp("The first column, table, names the kind of each row (services, slos, incidents, ...); --what-if writes no CSV."),
 		Example: `  # What the third quarter cost, on the demo data
   nines cost --source demo --quarter 2026-Q3 --at 2026-10-14T12:00:00Z
 

@@ -35,7 +35,7 @@ func newReportCmd(g *globalOptions, s *streams, runF func(*reportOptions) error)
 		Short: "The cost report: an Excel workbook (or its tables as CSV or Markdown) for product managers",
 		Long: `Write the reliability and downtime-cost report of a period (default the last
 complete quarter, named on stderr; --quarter, --month, --window or --from/--to)
-as an Excel workbook, or the same tables as CSV or Markdown:
+as an Excel workbook, the same tables as Markdown, or their figures as CSV:
 
   Summary      per tier: SLOs met and missed, availability vs objective, nines,
                worst budget used, downtime minutes, incidents, MTTR, MTBF and cost,
@@ -57,8 +57,11 @@ Amounts carry their currency's number format, ratios a percent format, spans
 [h]:mm; header rows are frozen and filtered. Incidents and cost are found and
 priced as nines cost does (see its help and docs/cost.md).
 
--o FILE.xlsx writes the workbook, -o FILE.csv or FILE.md the tables to a file,
--o csv or markdown to stdout. Files are written whole or not at all.`,
+-o FILE.xlsx writes the workbook, -o FILE.md the tables and -o FILE.csv the
+figures to a file, -o csv or markdown to stdout. Files are written whole or
+not at all.
+
+` + csvHelp("The first column, table, names the kind of each row: cost's rows, the tiers, a row per SLO and day (daily), the cost models."),
 		Example: `  # The third quarter of 2026 on the demo data
   nines report --source demo --quarter 2026-Q3 -o q3.xlsx
 

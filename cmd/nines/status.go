@@ -35,7 +35,9 @@ would, from its SLOs' burn rates at one time (--at, default now):
 A service takes the worst condition of its SLOs.
 
 -o json prints {"at", "source", "services": [{"service", "tier", "owner",
-"status", "slos": [...]}]} with the SLOs in the form of burn -o json.`,
+"status", "slos": [...]}]} with the SLOs in the form of burn -o json.
+
+` + csvHelp("A row per SLO, with its service's status."),
 		Example: `  nines status --source demo --at 2026-10-14T12:00:00Z
   nines status --prometheus.url http://prometheus:9090 --tier critical -o json`,
 		Args: cobra.NoArgs,

@@ -52,7 +52,9 @@ periods.
 "budget_used", "met", "previous_achieved", "achieved_change"}], "incidents",
 "mttr_seconds", "mtbf_seconds", "cost", "previous_cost", "cost_change"}],
 "top_cost_drivers", "missed", "totals", "previous_totals"}. docs/cost.md
-documents every field.`,
+documents every field.
+
+` + csvHelp("The first column, table, names the kind of each row (tiers, services, slos, ...)."),
 		Example: `  # The third quarter of 2026 on the demo data, as Markdown
   nines summary --source demo --quarter 2026-Q3 -o markdown
 
