@@ -119,3 +119,34 @@ func TestMachineHeaderIsFixed(t *testing.T) {
 		t.Errorf("%v\n%v\n%d rows", empty.Columns, full.Columns, len(full.Rows))
 	}
 }
+
+// TestBurnCSVWindows: the default windows are always columns, whatever the
+// SLOs' data; another window of a custom policy adds a column after them.
+func TestBurnCSVWindows(t *testing.T) {
+	r := &BurnReport{SLOs: []SLOStatus{{Service: "a", SLO: "x", DataState: ConditionError}}}
+	tb, err := r.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "burn_rate_5m,burn_rate_30m,burn_rate_1h,burn_rate_2h,burn_rate_6h,burn_rate_1d,burn_rate_3d,exhausted"
+	if !strings.Contains(strings.Join(tb.Columns, ","), want) {
+		t.Errorf("columns %v lack %s", tb.Columns, want)
+	}
+	rate := 2.5
+	r.SLOs = append(r.SLOs, SLOStatus{Service: "b", SLO: "y", DataState: "ok",
+		BurnRates: []BurnRate{{Window: "4h", Seconds: 4 * 3600, BurnRate: &rate}, {Window: "1h", Seconds: 3600}}})
+	tb, err = r.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := strings.Join(tb.Columns, ",")
+	if !strings.Contains(cols, "burn_rate_3d,burn_rate_4h,exhausted") {
+		t.Errorf("columns %s", cols)
+	}
+	row := tb.Rows[1]
+	for i, c := range tb.Columns {
+		if want := map[string]string{"burn_rate_4h": "2.5", "burn_rate_1h": "", "page_firing": "false", "exhausted": "false"}[c]; want != "" && row[i] != want {
+			t.Errorf("%s = %q, want %q", c, row[i], want)
+		}
+	}
+}

@@ -182,6 +182,27 @@ func TestCSVForTools(t *testing.T) {
 	}
 }
 
+// TestCSVTimesCarryTheirOffset: with --timezone, cost's times are in that
+// zone, with its offset; the incident's instant is the JSON's.
+func TestCSVTimesCarryTheirOffset(t *testing.T) {
+	args := []string{"cost", "--source", "demo", "--at", demoAt, "--quarter", demoQuarter, "--timezone", "Europe/Berlin", "--service", "checkout"}
+	m := readMachineCSV(t, runCSV(t, append(args, "-o", "csv")...))
+	p := m.kind("period")
+	if len(p) != 1 || p[0]["start"] != "2026-07-01T00:00:00+02:00" || p[0]["end"] != "2026-10-01T00:00:00+02:00" || p[0]["time_zone"] != "Europe/Berlin" {
+		t.Errorf("period %v", p)
+	}
+	var r report.CostReport
+	mustJSON(t, runCSV(t, append(args, "-o", "json")...), &r)
+	inc := m.kind("incidents")
+	if len(inc) == 0 || len(inc) != len(r.Incidents) {
+		t.Fatalf("%d incidents, JSON %d", len(inc), len(r.Incidents))
+	}
+	start, _ := time.Parse(time.RFC3339, inc[0]["start"])
+	if _, off := start.Zone(); off != 2*3600 || !start.Equal(r.Incidents[0].Start) {
+		t.Errorf("start %s, JSON %s", inc[0]["start"], r.Incidents[0].Start)
+	}
+}
+
 // docsCSV is docs/csv.md.
 func docsCSV(t *testing.T) string {
 	t.Helper()
