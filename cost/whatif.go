@@ -276,7 +276,7 @@ func Longest(within func(time.Duration) bool, limit time.Duration) (d time.Durat
 	}
 	// within(lo), not within(hi)
 	for hi-lo > time.Second {
-		mid := lo + ((hi-lo)/2).Truncate(time.Second)
+		mid := lo + ((hi - lo) / 2).Truncate(time.Second)
 		if within(mid) {
 			lo = mid
 		} else {

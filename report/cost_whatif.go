@@ -203,6 +203,10 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 	}
 	title := fmt.Sprintf("What if %s from %s", what, start.Format("2006-01-02 15:04 MST"))
 	var gs []Grid
+	if r.Fit != nil {
+		gs = append(gs, fitGrid(r.Fit, wide))
+		title = fmt.Sprintf("What if %s from %s (the longest that fits)", what, start.Format("2006-01-02 15:04 MST"))
+	}
 	cg := Grid{Title: title, Header: []string{"COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
 	if r.Cost != nil && r.Exposure != nil {
 		cur := r.Exposure.Currency
@@ -280,9 +284,6 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 			sg.Notes = wrapNotes(sg.Notes, NarrowWidth)
 		}
 		gs = append(gs, sg)
-	}
-	if r.Fit != nil {
-		gs = append(gs, fitGrid(r.Fit, wide))
 	}
 	gg := Grid{Title: "Deploy gate (a normal change)", Header: []string{"NOW", "AFTER", "REASONS AFTER"}}
 	var reasons []string
