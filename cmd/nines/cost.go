@@ -95,7 +95,8 @@ second, and prices the shortest of them.
 "warnings"}; with --what-if {"service", "outage_seconds", "error_ratio",
 "cost", "slos": [{"slo", "hit", "budget_left_before", "budget_left_after",
 "budget_left_cost_before", "budget_left_cost_after", "firing_after", ...}],
-"sla", "gate": {"before", "after", "reasons_after"}}. docs/cost.md documents
+"sla", "gate": {"before", "after", "reasons_after"}, "exposure", "start",
+"planned", "traffic", "fit"}. docs/cost.md documents
 every field.`,
 		Example: `  # What the third quarter cost, on the demo data
   nines cost --source demo --quarter 2026-Q3 --at 2026-10-14T12:00:00Z
