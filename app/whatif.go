@@ -350,7 +350,7 @@ func (sm slaMonth) project(d time.Duration, errorRatio float64) cost.MonthProjec
 // 13d 12h + 45m at 100% errors + 17d 11h 15m at 2026-10's error ratio to
 // date (0.026%)".
 func (sm slaMonth) describe(p cost.MonthProjection, current string) string {
-	minutes := func(v float64) string { return exactDuration(time.Duration(math.Round(v*60)) * time.Second) }
+	minutes := func(v float64) string { return report.ExactDuration(time.Duration(math.Round(v*60)) * time.Second) }
 	var parts []string
 	if p.MeasuredMinutes > 0 {
 		parts = append(parts, fmt.Sprintf("month to date %s over %s", report.Percent(p.MeasuredAvailability, 3), minutes(p.MeasuredMinutes)))
@@ -493,7 +493,7 @@ func fitWindow(in whatIfInput) *report.WhatIfFit {
 		}
 		if bounded {
 			setLimit(&l, d)
-			l.Reason = fmt.Sprintf("%s projected to end at %s without the window", in.Month.Name, report.Percent(sm.project(0, in.ErrorRatio).Without, 3))
+			l.Reason = fmt.Sprintf("%s projected at %s without it", in.Month.Name, report.Percent(sm.project(0, in.ErrorRatio).Without, 3))
 		} else {
 			l.Reason = fmt.Sprintf("the rest of %s at this error ratio stays in its band", in.Month.Name)
 		}
@@ -549,23 +549,4 @@ func limitName(l string) string {
 		return "block line"
 	}
 	return "SLA band"
-}
-
-// exactDuration writes d to the second, every unit that is not zero:
-// "16d 23h 30m", "14d".
-func exactDuration(d time.Duration) string {
-	if d <= 0 {
-		return "0s"
-	}
-	var parts []string
-	for _, u := range []struct {
-		size time.Duration
-		name string
-	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
-		if n := d / u.size; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d%s", n, u.name))
-			d -= n * u.size
-		}
-	}
-	return strings.Join(parts, " ")
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -193,9 +194,10 @@ type WhatIfReason struct {
 // than each alert, and the notes and gate reasons wrapped; a note says what
 // -o wide adds.
 func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
-	what := fmt.Sprintf("%s fails for %s (%s of requests)", r.Service, r.Outage, Percent(r.ErrorRatio, 0))
+	d := ExactDuration(time.Duration(math.Round(r.OutageSeconds)) * time.Second)
+	what := fmt.Sprintf("%s fails for %s (%s errors)", r.Service, d, Percent(r.ErrorRatio, 0))
 	if r.Planned {
-		what = fmt.Sprintf("%s is down for %s of planned maintenance (%s of requests fail)", r.Service, r.Outage, Percent(r.ErrorRatio, 0))
+		what = fmt.Sprintf("%s has %s of planned maintenance (%s errors)", r.Service, d, Percent(r.ErrorRatio, 0))
 	}
 	start := r.Start
 	if start.IsZero() {
@@ -205,7 +207,6 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 	var gs []Grid
 	if r.Fit != nil {
 		gs = append(gs, fitGrid(r.Fit, wide))
-		title = fmt.Sprintf("What if %s from %s (the longest that fits)", what, start.Format("2006-01-02 15:04 MST"))
 	}
 	cg := Grid{Title: title, Header: []string{"COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
 	if r.Cost != nil && r.Exposure != nil {
@@ -217,6 +218,14 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 		}
 		rows := BreakdownRows(r.Cost, incidents)
 		rows = rows[:len(rows)-1] // its total: the exposure's follows
+		if len(r.Cost.Revenue) == 1 && len(rows) > 0 {
+			// The window's minutes, its error ratio and traffic weight in
+			// the place of the downtime-equivalent minutes they make.
+			l := r.Cost.Revenue[0]
+			rows[0][2] = fmt.Sprintf("%s/min x %s share x %s impact x %s min x %s errors x %s traffic x (1 - %s recovery)",
+				Money(l.PerMinute, cur), Percent(l.Share, 0), Percent(l.Impact, 0), plainNumber(roundTo3(r.OutageSeconds/60)),
+				Percent(r.ErrorRatio, 0), plainNumber(roundTo3(r.Traffic.Weight)), Percent(l.Recovery, 0))
+		}
 		if r.SLA != nil {
 			rows = append(rows, []string{"SLA credit", r.SLA.Month + " (projected)", slaFormula(r.SLA, cur), Money(r.SLA.ExtraCredit, cur)})
 		}
@@ -387,4 +396,23 @@ func fitGrid(f *WhatIfFit, wide bool) Grid {
 		g.Notes = wrapNotes(g.Notes, NarrowWidth)
 	}
 	return g
+}
+
+// ExactDuration writes d to the second with every unit that is not zero:
+// "16d 23h 30m", "1h 4m 1s", "14d"; "0s" for none.
+func ExactDuration(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
+	var parts []string
+	for _, u := range []struct {
+		size time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.size; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d%s", n, u.name))
+			d -= n * u.size
+		}
+	}
+	return strings.Join(parts, " ")
 }
