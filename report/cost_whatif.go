@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -20,14 +21,96 @@ type WhatIfReport struct {
 	Outage        string    `json:"outage"`
 	OutageSeconds float64   `json:"outage_seconds"`
 	ErrorRatio    float64   `json:"error_ratio"`
-	// Cost is the outage's cost (lost revenue at impact 1, the model's
-	// responders, the diverted work); null without a cost model.
+	// Cost is the window's own cost (lost revenue at impact 1 weighted by
+	// traffic; for an unplanned window the model's responders and the
+	// diverted work); it holds no SLA credit. Null without a cost model.
 	Cost *Breakdown  `json:"cost"`
 	SLOs []WhatIfSLO `json:"slos"`
 	SLA  *WhatIfSLA  `json:"sla"`
 	Gate WhatIfGate  `json:"gate"`
 	Note string      `json:"note"`
 	Warn []string    `json:"warnings,omitempty"`
+
+	// Start is when the window starts: --start, or --at (StartFrom says
+	// which).
+	Start     time.Time `json:"start"`
+	StartFrom string    `json:"start_from"`
+	// Planned is set for a planned maintenance window: no incident labor
+	// or opportunity cost.
+	Planned bool `json:"planned"`
+	// Exposure is the headline: the window's cost plus the extra SLA
+	// credit; null without a cost model.
+	Exposure *WhatIfExposure `json:"exposure"`
+	// Traffic is the weight of the window's lost revenue.
+	Traffic WhatIfTraffic `json:"traffic"`
+	// Fit is the longest window within the gate's budget lines and the SLA
+	// band, with --fit; null otherwise.
+	Fit *WhatIfFit `json:"fit"`
+}
+
+// WhatIfExposure is the total exposure of a window:
+// Total = LostRevenue + Labor + Opportunity + SLACredit.
+type WhatIfExposure struct {
+	Currency    string  `json:"currency"`
+	LostRevenue float64 `json:"lost_revenue"`
+	Labor       float64 `json:"labor"`
+	Opportunity float64 `json:"opportunity"`
+	// SLACredit is the SLA's extra credit (WhatIfSLA.ExtraCredit), 0
+	// without an SLA.
+	SLACredit float64 `json:"sla_credit"`
+	Total     float64 `json:"total"`
+}
+
+// WhatIfTraffic is the traffic weight of the window's lost revenue:
+// Weight = WindowHourlyEvents / MeanHourlyEvents, from the SLO's total
+// events per hour over the four weeks before --at; 1 when Assumed.
+type WhatIfTraffic struct {
+	SLO     string  `json:"slo"`
+	Weight  float64 `json:"weight"`
+	Assumed bool    `json:"assumed"`
+	// Basis says in words what the weight rests on.
+	Basis string `json:"basis"`
+	// WindowHourlyEvents is the mean events per hour at the window's hours
+	// of the week, MeanHourlyEvents over every hour; null when assumed.
+	WindowHourlyEvents *float64 `json:"window_hourly_events"`
+	MeanHourlyEvents   *float64 `json:"mean_hourly_events"`
+	// Samples is how many hourly values the window's hours rest on, Weeks
+	// the most weeks behind one of them; HoursWithData of Hours had data.
+	Samples       int       `json:"samples"`
+	Weeks         int       `json:"weeks"`
+	HoursWithData int       `json:"hours_with_data"`
+	Hours         int       `json:"hours"`
+	From          time.Time `json:"from"`
+	To            time.Time `json:"to"`
+}
+
+// WhatIfFit is the longest window at ErrorRatio that keeps every SLO it
+// hits at or above the gate's warn and block lines of budget left, and the
+// projected SLA month in its band: each limit, and the binding (shortest)
+// one, rounded down to the second.
+type WhatIfFit struct {
+	ErrorRatio float64       `json:"error_ratio"`
+	Limits     []WhatIfLimit `json:"limits"`
+	// Binding names the shortest limit (warn_line, block_line or
+	// sla_band); Longest is its duration, as --what-if takes it.
+	Binding        string  `json:"binding"`
+	Longest        string  `json:"longest"`
+	LongestSeconds float64 `json:"longest_seconds"`
+	Note           string  `json:"note"`
+}
+
+// WhatIfLimit is one limit of --fit. Seconds is null when nothing within
+// the search bound reaches the line (Reason says why).
+type WhatIfLimit struct {
+	// Limit is warn_line, block_line or sla_band.
+	Limit string `json:"limit"`
+	// Line is the budget left (a ratio) a warn or block line stands at, or
+	// the availability whose band is the next SLA band (band_below).
+	Line     *float64 `json:"line"`
+	SLO      string   `json:"slo"`
+	Seconds  *float64 `json:"seconds"`
+	Duration string   `json:"duration"`
+	Reason   string   `json:"reason"`
 }
 
 // Grids are the what-if's tables: see WhatIfGrids.
@@ -54,16 +137,39 @@ type WhatIfSLO struct {
 	FiringAfter []string `json:"firing_after"`
 }
 
-// WhatIfSLA is the month's SLA credit before and after the outage.
+// WhatIfSLA is the SLA month's credit without and with the window, from
+// the month projected to its end (see ProjectedAvailability).
 type WhatIfSLA struct {
-	SLO                string   `json:"slo"`
-	Month              string   `json:"month"`
+	SLO   string `json:"slo"`
+	Month string `json:"month"`
+	// AvailabilityBefore and After are the projected month-end
+	// availabilities without and with the window, which the credits
+	// compare (ProjectedAvailabilityWithout and ProjectedAvailability).
 	AvailabilityBefore float64  `json:"availability_before"`
 	AvailabilityAfter  float64  `json:"availability_after"`
 	CreditBefore       float64  `json:"credit_before"`
 	CreditAfter        float64  `json:"credit_after"`
 	ExtraCredit        float64  `json:"extra_credit"`
 	BandAfter          *float64 `json:"band_below_after"`
+
+	BandBefore *float64 `json:"band_below_before"`
+	// MonthToDateAvailability is the month measured to --at; null when
+	// the month has not begun at --at.
+	MonthToDateAvailability *float64 `json:"month_to_date_availability"`
+	// MeasuredSeconds is the month measured to --at, RemainingSeconds the
+	// rest of it, WindowSeconds the part of the window inside it.
+	MeasuredSeconds  float64 `json:"measured_seconds"`
+	RemainingSeconds float64 `json:"remaining_seconds"`
+	WindowSeconds    float64 `json:"window_seconds"`
+	// RateErrorRatio is the current rate the rest of the month is projected
+	// at: the error ratio of the current month to date (RateBasis).
+	RateErrorRatio float64 `json:"rate_error_ratio"`
+	RateBasis      string  `json:"rate_basis"`
+	// ProjectedAvailability is the month's projected end with the window,
+	// ProjectedAvailabilityWithout without it; Projection says how.
+	ProjectedAvailability        float64 `json:"projected_availability"`
+	ProjectedAvailabilityWithout float64 `json:"projected_availability_without"`
+	Projection                   string  `json:"projection"`
 }
 
 // WhatIfGate is the deploy gate's verdict on a normal change now and right
@@ -88,13 +194,54 @@ type WhatIfReason struct {
 // than each alert, and the notes and gate reasons wrapped; a note says what
 // -o wide adds.
 func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
-	title := fmt.Sprintf("What if %s fails for %s (%s of requests) at %s", r.Service, r.Outage, Percent(r.ErrorRatio, 0), r.At.Format("2006-01-02 15:04 MST"))
+	d := ExactDuration(time.Duration(math.Round(r.OutageSeconds)) * time.Second)
+	what := fmt.Sprintf("%s fails for %s (%s errors)", r.Service, d, Percent(r.ErrorRatio, 0))
+	if r.Planned {
+		what = fmt.Sprintf("%s has %s of planned maintenance (%s errors)", r.Service, d, Percent(r.ErrorRatio, 0))
+	}
+	start := r.Start
+	if start.IsZero() {
+		start = r.At
+	}
+	title := fmt.Sprintf("What if %s from %s", what, start.Format("2006-01-02 15:04 MST"))
 	var gs []Grid
-	cg := Grid{Title: title + ": cost", Header: []string{"COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
-	if r.Cost != nil {
-		cg.Rows = BreakdownRows(r.Cost, 1)
+	if r.Fit != nil {
+		gs = append(gs, fitGrid(r.Fit, wide))
+	}
+	cg := Grid{Title: title, Header: []string{"COMPONENT", "ITEM", "FORMULA", "AMOUNT"}}
+	if r.Cost != nil && r.Exposure != nil {
+		cur := r.Exposure.Currency
+		cg.Title += ": total exposure " + Money(r.Exposure.Total, cur)
+		incidents := 1
+		if r.Planned {
+			incidents = 0
+		}
+		rows := BreakdownRows(r.Cost, incidents)
+		rows = rows[:len(rows)-1] // its total: the exposure's follows
+		if len(r.Cost.Revenue) == 1 && len(rows) > 0 {
+			// The window's minutes, its error ratio and traffic weight in
+			// the place of the downtime-equivalent minutes they make.
+			l := r.Cost.Revenue[0]
+			rows[0][2] = fmt.Sprintf("%s/min x %s share x %s impact x %s min x %s errors x %s traffic x (1 - %s recovery)",
+				Money(l.PerMinute, cur), Percent(l.Share, 0), Percent(l.Impact, 0), plainNumber(roundTo3(r.OutageSeconds/60)),
+				Percent(r.ErrorRatio, 0), plainNumber(roundTo3(r.Traffic.Weight)), Percent(l.Recovery, 0))
+		}
+		if r.SLA != nil {
+			rows = append(rows, []string{"SLA credit", r.SLA.Month + " (projected)", slaFormula(r.SLA, cur), Money(r.SLA.ExtraCredit, cur)})
+		}
+		rows = append(rows, []string{"total exposure", "", "lost revenue + labor + opportunity + SLA credit", Money(r.Exposure.Total, cur)})
+		cg.Rows = rows
+		if r.Planned {
+			cg.Notes = append(cg.Notes, "Planned maintenance: no incident labor or opportunity cost; lost revenue and the SLA still count.")
+		}
+		if r.SLA == nil {
+			cg.Notes = append(cg.Notes, "No SLA credit: the service has no SLA, or the window does not hit its SLO.")
+		}
 	} else {
 		cg.Notes = append(cg.Notes, r.Service+" has no cost model: add a cost: section to its tier or service to price the outage.")
+	}
+	if r.Traffic.Basis != "" {
+		cg.Notes = append(cg.Notes, r.Traffic.Basis)
 	}
 	if !wide {
 		cg = dropColumns(cg, 2)
@@ -134,9 +281,18 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 	}
 	gs = append(gs, bg)
 	if r.SLA != nil {
-		gs = append(gs, Grid{Title: "SLA credit", Header: []string{"SLO", "MONTH", "AVAILABILITY NOW", "AFTER", "CREDIT NOW", "AFTER", "EXTRA"},
-			Rows: [][]string{{r.SLA.SLO, r.SLA.Month, Percent(r.SLA.AvailabilityBefore, 3), Percent(r.SLA.AvailabilityAfter, 3),
-				Money(r.SLA.CreditBefore, cur), Money(r.SLA.CreditAfter, cur), Money(r.SLA.ExtraCredit, cur)}}})
+		mtd := "-"
+		if r.SLA.MonthToDateAvailability != nil {
+			mtd = Percent(*r.SLA.MonthToDateAvailability, 3)
+		}
+		sg := Grid{Title: "SLA credit (the month projected to its end)", Header: []string{"SLO", "MONTH", "TO DATE", "PROJECTED", "WITH WINDOW", "CREDIT", "WITH WINDOW", "EXTRA"},
+			Rows: [][]string{{r.SLA.SLO, r.SLA.Month, mtd, Percent(r.SLA.AvailabilityBefore, 3), Percent(r.SLA.AvailabilityAfter, 3),
+				Money(r.SLA.CreditBefore, cur), Money(r.SLA.CreditAfter, cur), Money(r.SLA.ExtraCredit, cur)}},
+			Notes: []string{"Projection: " + r.SLA.Projection + "."}}
+		if !wide {
+			sg.Notes = wrapNotes(sg.Notes, NarrowWidth)
+		}
+		gs = append(gs, sg)
 	}
 	gg := Grid{Title: "Deploy gate (a normal change)", Header: []string{"NOW", "AFTER", "REASONS AFTER"}}
 	var reasons []string
@@ -190,4 +346,73 @@ func severities(alerts []string) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// slaFormula is the what-if's SLA credit line: the projected month-end
+// availability with the window, its band and the credit owed anyway.
+func slaFormula(s *WhatIfSLA, cur string) string {
+	band := "no band"
+	if s.BandAfter != nil {
+		band = "below " + Objective(*s.BandAfter)
+	}
+	return fmt.Sprintf("projected %s with the window (%s without): %s; %s - %s owed anyway",
+		Percent(s.AvailabilityAfter, 3), Percent(s.AvailabilityBefore, 3), band, Money(s.CreditAfter, cur), Money(s.CreditBefore, cur))
+}
+
+// limitNames are the --fit limits in words.
+var limitNames = map[string]string{"warn_line": "gate warn line", "block_line": "gate block line", "sla_band": "next SLA band"}
+
+// fitGrid is the table of --fit: each limit, then the binding one.
+func fitGrid(f *WhatIfFit, wide bool) Grid {
+	g := Grid{Title: fmt.Sprintf("Longest window at %s of requests failing", Percent(f.ErrorRatio, 0)), Header: []string{"LIMIT", "LINE", "SLO", "LONGEST", "NOTE"}}
+	for _, l := range f.Limits {
+		line := "-"
+		if l.Line != nil {
+			if l.Limit == "sla_band" {
+				line = "below " + Objective(*l.Line)
+			} else {
+				line = Percent(*l.Line, 1) + " budget left"
+			}
+		}
+		longest := "none"
+		if l.Seconds != nil {
+			longest = l.Duration
+		}
+		if l.Limit == f.Binding {
+			longest += " (binding)"
+		}
+		slo := l.SLO
+		if slo == "" {
+			slo = "-"
+		}
+		note := l.Reason
+		if note == "" {
+			note = "-"
+		}
+		g.Rows = append(g.Rows, []string{limitNames[l.Limit], line, slo, longest, note})
+	}
+	g.Notes = append(g.Notes, f.Note)
+	if !wide {
+		g.Notes = wrapNotes(g.Notes, NarrowWidth)
+	}
+	return g
+}
+
+// ExactDuration writes d to the second with every unit that is not zero:
+// "16d 23h 30m", "1h 4m 1s", "14d"; "0s" for none.
+func ExactDuration(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
+	var parts []string
+	for _, u := range []struct {
+		size time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.size; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d%s", n, u.name))
+			d -= n * u.size
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -35,6 +35,7 @@ func TestDefaultTablesFit120Columns(t *testing.T) {
 		{"status", append([]string{"status"}, demo...)},
 		{"cost", append([]string{"cost", "--quarter", "2026-Q3"}, demo...)},
 		{"cost --what-if", append([]string{"cost", "--service", "checkout", "--what-if", "45m"}, demo...)},
+		{"cost --fit --planned", append([]string{"cost", "--service", "checkout", "--fit", "--planned", "--start", "2026-10-18T02:00:00Z"}, demo...)},
 		{"summary", append([]string{"summary", "--quarter", "2026-Q3"}, demo...)},
 		{"gate", append([]string{"gate", "--service", "checkout"}, demo...)},
 		{"calc", []string{"calc", "99.9", "99.95", "99.99"}},
