@@ -18,8 +18,8 @@ type summaryOptions struct {
 	output string
 	// quarters is the length of the trend (0: none).
 	quarters int
-	format report.Format
-	now    func() time.Time
+	format   report.Format
+	now      func() time.Time
 }
 
 func newSummaryCmd(g *globalOptions, s *streams, runF func(*summaryOptions) error) *cobra.Command {
