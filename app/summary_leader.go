@@ -418,6 +418,9 @@ func Narrative(s *report.Summary, cur, prev *report.CostReport) string {
 	if len(s.TopRisks) > 0 {
 		r := s.TopRisks[0]
 		l := fmt.Sprintf("Top risk at %s: %s %s, %s of its budget left", at, r.Service, r.SLO, report.Percent(*r.BudgetLeft, 1))
+		if *r.BudgetLeft <= 0 {
+			l = fmt.Sprintf("Top risk at %s: %s %s, its budget gone (%s left)", at, r.Service, r.SLO, report.Percent(*r.BudgetLeft, 1))
+		}
 		if r.TimeToExhaustionSeconds != nil {
 			l += fmt.Sprintf(", running out in %s at its 1h burn rate", report.Duration(time.Duration(*r.TimeToExhaustionSeconds*float64(time.Second))))
 			if r.BurnRate1h != nil {

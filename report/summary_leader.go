@@ -165,7 +165,7 @@ func LeaderGrids(s *Summary, wide bool) []Grid {
 	if len(s.Trend) > 0 {
 		out = append(out, trendGrid(s.Trend, wide))
 	}
-	out = append(out, splitGrid(s.BaselineOverspend), risksGrid(s, wide))
+	out = append(out, splitGrid(s.BaselineOverspend, wide), risksGrid(s, wide))
 	return out
 }
 
@@ -221,7 +221,7 @@ func trendGrid(t []TrendPeriod, wide bool) Grid {
 	return g
 }
 
-func splitGrid(b BaselineOverspend) Grid {
+func splitGrid(b BaselineOverspend, wide bool) Grid {
 	g := Grid{
 		Title:  "Baseline and overspend: cost within the error budgets and beyond them",
 		Header: []string{"SERVICE", "DOWNTIME", "BEYOND BUDGET", "BASELINE", "OVERSPEND", "TOTAL", "OVERSPEND SHARE"},
@@ -244,9 +244,12 @@ func splitGrid(b BaselineOverspend) Grid {
 	if len(b.Services) == 0 {
 		g.Notes = append(g.Notes, "No cost: no service has a cost model.")
 	}
-	g.Notes = append(g.Notes, wrapNotes([]string{"Per SLO, downtime up to (1 - objective) x the whole period's minutes is within the budget and the rest beyond it; " +
-		"lost revenue splits by those minutes, labor and opportunity by the service's share of minutes beyond budget, " +
-		"and an SLA credit is overspend when its month's availability was below the objective (docs/cost.md, Baseline and overspend)."}, NarrowWidth)...)
+	g.Notes = append(g.Notes, "Per SLO, downtime up to (1 - objective) x the whole period's minutes is within the budget and the rest beyond it; "+
+		"lost revenue splits by those minutes, labor and opportunity by the service's share of minutes beyond budget, "+
+		"and an SLA credit is overspend when its month's availability was below the objective (docs/cost.md, Baseline and overspend).")
+	if !wide {
+		g.Notes = wrapNotes(g.Notes, NarrowWidth)
+	}
 	return g
 }
 
