@@ -39,6 +39,9 @@ type PriceRequest struct {
 	// Incidents is the incidents file (YAML or CSV); empty for none.
 	Incidents string
 	Detection DetectionOptions
+	// Trend is how many periods, ending with Period, the trend of summary
+	// and report covers (0: none); see Trend.
+	Trend int
 	// Progress, when set, hears the incident scans advance: what is
 	// scanned ("incidents 2026-Q3") and done of total services.
 	Progress func(what string, done, total int)

@@ -17,7 +17,13 @@ func Report(ctx context.Context, env *Env, req PriceRequest) (*report.PeriodRepo
 	if err != nil {
 		return nil, notes, err
 	}
-	return NewPeriodReport(env.Catalog, p.Current), notes, nil
+	out := NewPeriodReport(env.Catalog, p.Current)
+	if req.Trend > 0 {
+		if out.Trend, err = Trend(ctx, env, req, p.Current, &notes); err != nil {
+			return nil, notes, err
+		}
+	}
+	return out, notes, nil
 }
 
 // NewPeriodReport adds to a priced period what its workbook needs from the

@@ -26,7 +26,11 @@ func Summarize(ctx context.Context, env *Env, req PriceRequest) (*report.Summary
 	if err != nil {
 		return nil, notes, err
 	}
-	return NewSummary(env.Catalog, p.Current, p.Previous), notes, nil
+	s := NewSummary(env.Catalog, p.Current, p.Previous)
+	if err := leader(ctx, env, req, s, p.Current, p.Previous, &notes); err != nil {
+		return nil, notes, err
+	}
+	return s, notes, nil
 }
 
 // NewSummary compares the period's report with the previous period's (nil

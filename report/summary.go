@@ -24,6 +24,11 @@ type Summary struct {
 	Missed         []MissedSLO      `json:"missed"`
 	Totals         []CurrencyTotal  `json:"totals"`
 	PreviousTotals []CurrencyTotal  `json:"previous_totals"`
+	// Coverage is the share of the period its SLOs have data for (0 to 1).
+	Coverage float64 `json:"coverage"`
+	// Warnings are what the figures rest on that the reader should know.
+	Warnings []string `json:"warnings"`
+	Leader
 }
 
 // TierSummary is one tier over the period, and the change against the
@@ -278,7 +283,7 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 		}
 		mg.Notes = append(mg.Notes, wideNote("nines, downtime, MTTR, MTBF, the changes in availability and incidents, and the owners"))
 	}
-	return []Grid{tg, sg, dg, mg}
+	return append([]Grid{tg, sg, dg, mg}, LeaderGrids(s, wide)...)
 }
 
 // nines formats an optional count of nines.
@@ -319,6 +324,7 @@ func WriteSummary(w io.Writer, f Format, s *Summary) error {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(l))
 		}
 		b.WriteString("\n")
+		writeNarrative(&b, s)
 	case Wide:
 		fmt.Fprintf(&b, "%s\n\n", Escape(title))
 		for _, l := range s.Headline {

@@ -45,6 +45,9 @@ type PeriodReport struct {
 	Models []ServiceModel
 	// Options tune the workbook.
 	Options XLSXOptions
+	// Trend, when set, is the last periods ending with Cost's, for the
+	// Trend sheet.
+	Trend []TrendPeriod
 }
 
 // ServiceModel is a service's cost model as the Assumptions sheet lists it,
@@ -63,7 +66,7 @@ type ServiceModel struct {
 // workbook, "11 tables, 2026-Q3" for text.
 func (p *PeriodReport) Describe(f Format) string {
 	if f == XLSX {
-		return fmt.Sprintf("%d sheets, %s", len(Sheets), p.Cost.Period.Name)
+		return fmt.Sprintf("%d sheets, %s", len(Sheets)+min(len(p.Trend), 1), p.Cost.Period.Name)
 	}
 	if f == CSV {
 		return p.describeCSV()
@@ -353,6 +356,9 @@ func (x *xlsxWriter) write(p *PeriodReport) error {
 		if err := step(); err != nil {
 			return fmt.Errorf("sheet %s: %w", Sheets[i], err)
 		}
+	}
+	if err := x.writeTrend(p.Trend); err != nil {
+		return fmt.Errorf("sheet %s: %w", SheetTrend, err)
 	}
 	f.SetActiveSheet(0)
 	return nil

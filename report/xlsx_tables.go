@@ -493,5 +493,8 @@ func (p *PeriodReport) Grids(GridOptions) []Grid {
 	for _, x := range []table{t.summary, t.services, t.incidents, t.components, t.roles, t.lines, t.daily, t.assumptions, t.models, t.responders, t.credits} {
 		out = append(out, x.grid(loc))
 	}
+	if len(p.Trend) > 0 {
+		out = append(out, trendTable(p.Trend).grid(loc))
+	}
 	return out
 }

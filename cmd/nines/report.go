@@ -20,6 +20,8 @@ type reportOptions struct {
 	period periodFlags
 	det    detectionFlags
 	output string
+	// quarters is the length of the Trend sheet's trend (0: none).
+	quarters int
 	// file is the file to write, empty for stdout; format is what to write.
 	file   string
 	format report.Format
@@ -52,6 +54,10 @@ as an Excel workbook, the same tables as Markdown, or their figures as CSV:
   Assumptions  every input: the period, time zone, calendar convention, incident
                detection, the formulas, and each service's cost model, responders
                and SLA credit bands
+  Trend        with --quarters N (a quarter or month only): the last N periods
+               ending with this one, each priced as nines cost prices it: data
+               coverage, SLOs met, mean availability, incidents, MTTR, cost,
+               baseline and overspend, with charts of cost and availability
 
 Amounts carry their currency's number format, ratios a percent format, spans
 [h]:mm; header rows are frozen and filtered. Incidents and cost are found and
@@ -82,6 +88,7 @@ not at all.
 	opts.period.addFlags(c, false)
 	opts.det.addFlags(c)
 	c.Flags().StringVarP(&opts.output, "output", "o", "", "where and how: "+reportOutputs)
+	c.Flags().IntVar(&opts.quarters, "quarters", 0, "add a Trend sheet of this many periods ending with this one (a quarter or month)")
 	return c
 }
 
@@ -113,6 +120,12 @@ func (opts *reportOptions) parse(c *cobra.Command) error {
 	if err := opts.period.check(c); err != nil {
 		return err
 	}
+	if opts.quarters < 0 || opts.quarters > app.MaxTrend {
+		return usageErrorf("--quarters must be between 0 and %d, not %d", app.MaxTrend, opts.quarters)
+	}
+	if opts.quarters > 0 && (opts.period.window != "" || opts.period.from != "") {
+		return usageErrorf("--quarters needs a calendar period (--quarter or --month), not --window or --from")
+	}
 	return opts.det.check(c)
 }
 
@@ -126,6 +139,7 @@ func runReport(c *cobra.Command, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
+	req.Trend = opts.quarters
 	res, notes, err := app.Report(ctx, env, req)
 	clearProgress(opts.s)
 	if err != nil {

@@ -16,8 +16,10 @@ type summaryOptions struct {
 	period periodFlags
 	det    detectionFlags
 	output string
-	format report.Format
-	now    func() time.Time
+	// quarters is the length of the trend (0: none).
+	quarters int
+	format   report.Format
+	now      func() time.Time
 }
 
 func newSummaryCmd(g *globalOptions, s *streams, runF func(*summaryOptions) error) *cobra.Command {
@@ -36,7 +38,26 @@ leadership, against the period before it:
     MTTR, MTBF and cost, with the change;
   - the top cost drivers: the services that cost the most, their largest cost
     component and their costliest incident;
-  - the SLOs that missed their objective, each with its owner.
+  - the SLOs that missed their objective, each with its owner;
+  - the trend over the last --quarters periods (default 4, 0 for none) ending
+    with this one: per period its data coverage (LOW under 90%: not to
+    compare), SLOs met, mean availability, incidents, MTTR, cost and
+    overspend; with --month the periods are months;
+  - baseline and overspend: per service, the cost within the error budgets
+    and the cost beyond them. Per SLO, downtime up to (1 - objective) x the
+    period's minutes is within the budget; lost revenue splits by those
+    minutes, labor and opportunity by the service's share of minutes beyond
+    budget, and an SLA credit is overspend when its month's availability was
+    below the objective (docs/cost.md, "Baseline and overspend");
+  - the top risks: the 5 SLOs closest to running out of budget at the end of
+    the period (or at --at, if earlier), each over its own window as nines
+    burn evaluates it: budget gone first, then the soonest time to
+    exhaustion at the 1h burn rate, then the least budget left.
+
+-o markdown adds a narrative paragraph generated from these figures (the same
+figures give the same words); it says "n/a" for a comparison when either
+period's data coverage is under 90% or a period to date is set against one
+measured longer.
 
 Quarters and months are calendar periods in --timezone (default UTC). Incidents
 and cost are found and priced as nines cost does (see its help and
@@ -51,12 +72,25 @@ periods.
 [{"service", "tier", "owner", "slos": [{"slo", "objective", "achieved", "nines",
 "budget_used", "met", "previous_achieved", "achieved_change"}], "incidents",
 "mttr_seconds", "mtbf_seconds", "cost", "previous_cost", "cost_change"}],
-"top_cost_drivers", "missed", "totals", "previous_totals"}. docs/cost.md
-documents every field.
+"top_cost_drivers", "missed", "totals", "previous_totals", "coverage",
+"warnings", "trend": [{"period", "coverage", "low_coverage", "slos", "met",
+"missed", "no_data", "availability", "incidents", "mttr_seconds", "totals",
+"baseline_overspend"}], "baseline_overspend": {"services": [{"service",
+"slos": [{"slo", "allowed_minutes", "downtime_minutes", "overspend_minutes",
+"lost_revenue", "lost_revenue_overspend", ...}], "overspend_share",
+"lost_revenue", "labor_and_opportunity", "sla_credits", "sla_credit_months",
+"baseline", "overspend", "total"}], "totals": [{"currency", "baseline",
+"overspend", "total"}]}, "risks_at", "top_risks": [{"rank", "service", "slo",
+"window", "budget_left", "burn_rate_1h", "time_to_exhaustion_seconds",
+"reason", ...}], "unranked_slos", "narrative"}. docs/cost.md documents every
+field.
 
 ` + csvHelp("The first column, table, names the kind of each row (tiers, services, slos, ...)."),
 		Example: `  # The third quarter of 2026 on the demo data, as Markdown
   nines summary --source demo --quarter 2026-Q3 -o markdown
+
+  # Q3 with a two-year trend
+  nines summary --source demo --quarter 2026-Q3 --quarters 8
 
   # The critical tier this quarter so far, in Berlin's calendar
   nines summary --tier critical --timezone Europe/Berlin`,
@@ -73,6 +107,9 @@ documents every field.
 			if err := opts.det.check(c); err != nil {
 				return err
 			}
+			if opts.quarters < 0 || opts.quarters > app.MaxTrend {
+				return usageErrorf("--quarters must be between 0 and %d, not %d", app.MaxTrend, opts.quarters)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -83,6 +120,7 @@ documents every field.
 	opts.period.addFlags(c, true)
 	opts.det.addFlags(c)
 	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, wide, json, csv or markdown")
+	c.Flags().IntVar(&opts.quarters, "quarters", app.DefaultTrend, "periods in the trend, ending with this one (0 for none)")
 	return c
 }
 
@@ -96,6 +134,7 @@ func runSummary(c *cobra.Command, opts *summaryOptions) error {
 	if err != nil {
 		return err
 	}
+	req.Trend = opts.quarters
 	res, notes, err := app.Summarize(ctx, env, req)
 	clearProgress(opts.s)
 	if err != nil {
