@@ -90,12 +90,6 @@ func PricePeriod(ctx context.Context, env *Env, req PriceRequest) (*Priced, Note
 	if p.loc == nil {
 		p.loc = time.UTC
 	}
-	switch {
-	case p.minCoverage == 0:
-		p.minCoverage = DefaultMinCoverage
-	case p.minCoverage < 0:
-		p.minCoverage = 0
-	}
 	if ignored > 0 {
 		p.notes = append(p.notes, fmt.Sprintf("incidents files %s: %d records of services the specs do not define are left out", strings.Join(files, ", "), ignored))
 	}
@@ -183,7 +177,8 @@ type pricer struct {
 	// period priced.
 	files []string
 	notes []string
-	// minCoverage is the coverage below which an SLO gets a caveat.
+	// minCoverage is the coverage below which an SLO gets a caveat (as
+	// PriceRequest.MinCoverage).
 	minCoverage float64
 	// step, sparse and reason are chosen for each period, at its own end:
 	// a period's figures never depend on another period priced with it.
@@ -309,7 +304,7 @@ type CostInput struct {
 	// IncidentFiles are the incidents files read.
 	IncidentFiles []string
 	// MinCoverage is the coverage below which an SLO gets a caveat; 0
-	// means DefaultMinCoverage.
+	// means DefaultMinCoverage, a negative value no minimum.
 	MinCoverage float64
 	// Notes are warnings to add to the report.
 	Notes []string
@@ -332,6 +327,10 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	if in.MinCoverage == 0 {
+		in.MinCoverage = DefaultMinCoverage
+	}
+	in.MinCoverage = max(in.MinCoverage, 0)
 	measuredTo := in.Period.End
 	if in.At.Before(measuredTo) {
 		measuredTo = in.At
@@ -368,10 +367,6 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 			r.Warnings = append(r.Warnings, w)
 		}
 	}
-	if r.MinCoverage == 0 {
-		r.MinCoverage = DefaultMinCoverage
-	}
-	r.MinCoverage = max(r.MinCoverage, 0)
 	if r.IncidentFiles == nil {
 		r.IncidentFiles = []string{}
 	}
@@ -474,7 +469,8 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 		}
 		if s, ok := scanned[e.SLO.Name]; ok {
 			sc.IncidentThreshold, sc.DataCoverage = s.Threshold, s.Coverage()
-			if e.SLI.State == slo.DataOK && s.Steps > 0 && s.Coverage() < 0.9 {
+			// Under the minimum coverage NewCostReport says so already.
+			if e.SLI.State == slo.DataOK && s.Steps > 0 && s.Coverage() < 0.9 && Coverage(e) >= in.MinCoverage {
 				warn(fmt.Sprintf("SLO %s: the detection steps have data for %s of %s; incidents may be missing", e.SLO.ID(), report.Percent(s.Coverage(), 0), in.Period.Name))
 			}
 		} else {

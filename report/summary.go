@@ -393,7 +393,7 @@ func pointers(gs []Grid) []*Grid {
 }
 
 // missedMonths names the months an SLO judged month by month missed:
-// "in 2026-07".
+// "2026-07".
 func missedMonths(ms []SLOMonth) string {
 	var names []string
 	for _, m := range ms {
@@ -404,7 +404,7 @@ func missedMonths(ms []SLOMonth) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return "in " + strings.Join(names, ", ")
+	return strings.Join(names, ", ")
 }
 
 // sloMonthRow is a row of SLOMonthsGrid.
