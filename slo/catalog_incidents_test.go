@@ -44,11 +44,11 @@ func writeFiles(t *testing.T, files map[string]string) string {
 
 func TestIncidentFilesAreRelativeToTheTiersFile(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"specs/tiers.yaml":  strings.Replace(costTiers, "tiers:\n", "incident_files: [../incidents/*.yaml, ../incidents/b.csv]\ntiers:\n", 1),
-		"specs/a.yaml":      costService("a", "critical", ""),
-		"incidents/a.yaml":  incidentsA,
-		"incidents/b.csv":   incidentsB,
-		"incidents/x.txt":   "not an incidents file, left out by the glob",
+		"specs/tiers.yaml": strings.Replace(costTiers, "tiers:\n", "incident_files: [../incidents/*.yaml, ../incidents/b.csv]\ntiers:\n", 1),
+		"specs/a.yaml":     costService("a", "critical", ""),
+		"incidents/a.yaml": incidentsA,
+		"incidents/b.csv":  incidentsB,
+		"incidents/x.txt":  "not an incidents file, left out by the glob",
 	})
 	cat, err := slo.Load([]string{filepath.Join(dir, "specs")}, slo.LoadOptions{})
 	if err != nil {
