@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,13 +33,21 @@ type DetectionOptions struct {
 type PriceRequest struct {
 	Selection Selection
 	Period    slo.Period
-	// Previous, when set, is priced too, with the same detection step.
+	// Previous, when set, is priced too, exactly as it would be priced
+	// alone; while Period is still running at the evaluation time, only
+	// the same elapsed part of Previous is priced (like for like).
 	Previous *slo.Period
 	// Location is the time zone of days and months; nil means UTC.
 	Location *time.Location
-	// Incidents is the incidents file (YAML or CSV); empty for none.
-	Incidents string
-	Detection DetectionOptions
+	// Incidents is the incidents file (YAML or CSV); empty for the specs'
+	// default (slo.Catalog.IncidentFiles). NoIncidents reads none.
+	Incidents   string
+	NoIncidents bool
+	// MinCoverage is the data coverage (0 to 1) a period and an SLO need
+	// for a comparison and below which a caveat is shown; 0 means
+	// DefaultMinCoverage, a negative value no minimum.
+	MinCoverage float64
+	Detection   DetectionOptions
 	// Trend is how many periods, ending with Period, the trend of summary
 	// and report covers (0: none); see Trend.
 	Trend int
@@ -52,6 +61,10 @@ type Priced struct {
 	Current  *report.CostReport
 	Previous *report.CostReport
 }
+
+// DefaultMinCoverage is the data coverage a comparison needs when the
+// request gives none: 90% of the period.
+const DefaultMinCoverage = 0.9
 
 // StepCandidates are the detection steps tried, finest first, when no step
 // is given.
@@ -67,31 +80,77 @@ func PricePeriod(ctx context.Context, env *Env, req PriceRequest) (*Priced, Note
 	if err != nil {
 		return nil, Notes{}, err
 	}
-	var records []slo.IncidentRecord
-	if req.Incidents != "" {
-		if records, err = slo.LoadIncidents(req.Incidents, env.Catalog); err != nil {
-			return nil, Notes{}, fmt.Errorf("could not load incidents: %w", err)
-		}
+	records, files, ignored, err := incidentRecords(env.Catalog, req)
+	if err != nil {
+		return nil, Notes{}, err
 	}
 	src, err := env.source()
 	if err != nil {
 		return nil, Notes{}, err
 	}
 	p := pricer{ctx: ctx, src: src, cat: env.Catalog, slos: slos, records: records, det: req.Detection, at: env.At,
-		loc: req.Location, progress: req.Progress}
+		loc: req.Location, progress: req.Progress, files: files, minCoverage: req.MinCoverage}
 	if p.loc == nil {
 		p.loc = time.UTC
+	}
+	if ignored > 0 {
+		p.notes = append(p.notes, fmt.Sprintf("incidents files %s: %d records of services the specs do not define are left out", strings.Join(files, ", "), ignored))
 	}
 	out := &Priced{}
 	if out.Current, err = p.price(req.Period); err != nil {
 		return nil, Notes{}, err
 	}
 	if req.Previous != nil {
-		if out.Previous, err = p.price(*req.Previous); err != nil {
+		// Priced as it would be alone: its own step and inputs; only its
+		// evaluation time moves back when the current period is to date.
+		q := p
+		q.at = LikeForLike(req.Period, *req.Previous, p.at)
+		if out.Previous, err = q.price(*req.Previous); err != nil {
 			return nil, Notes{}, err
 		}
 	}
 	return out, costNotes(out.Current, out.Previous), nil
+}
+
+// LikeForLike is the time to measure prev up to when it is compared with
+// cur at time at: at itself when cur is over (prev is measured whole), and
+// otherwise prev's start plus the time cur has run (the same elapsed part,
+// at most the whole of prev).
+func LikeForLike(cur, prev slo.Period, at time.Time) time.Time {
+	if !at.Before(cur.End) {
+		return at
+	}
+	t := prev.Start.Add(at.Sub(cur.Start))
+	if t.After(prev.End) {
+		t = prev.End
+	}
+	if t.After(at) {
+		t = at
+	}
+	return t
+}
+
+// incidentRecords reads the incidents the request prices with: the file it
+// names, none, or the specs' default files. It returns the records, the
+// files read and how many records of unknown services were left out.
+func incidentRecords(cat *slo.Catalog, req PriceRequest) ([]slo.IncidentRecord, []string, int, error) {
+	switch {
+	case req.NoIncidents:
+		return nil, []string{}, 0, nil
+	case req.Incidents != "":
+		recs, err := slo.LoadIncidents(req.Incidents, cat)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("could not load incidents: %w", err)
+		}
+		return recs, []string{req.Incidents}, 0, nil
+	}
+	recs, ignored, err := cat.DefaultIncidents()
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("could not load the incidents files of the specs (incident_files:; --incidents none reads none): %w", err)
+	}
+	files := slices.Clone(cat.IncidentFiles)
+	sort.Strings(files)
+	return recs, slices.Compact(files), ignored, nil
 }
 
 // costNotes collects the reports' warnings, each once, and source errors.
@@ -117,7 +176,15 @@ type pricer struct {
 	at       time.Time
 	loc      *time.Location
 	progress func(what string, done, total int)
-	// step, sparse and reason, once chosen, hold for every period priced.
+	// files are the incidents files read; notes are warnings of every
+	// period priced.
+	files []string
+	notes []string
+	// minCoverage is the coverage below which an SLO gets a caveat (as
+	// PriceRequest.MinCoverage).
+	minCoverage float64
+	// step, sparse and reason are chosen for each period, at its own end:
+	// a period's figures never depend on another period priced with it.
 	step   time.Duration
 	sparse map[slo.SLIKind]bool
 	reason string
@@ -155,6 +222,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 		}
 		wg.Wait()
 	}
+	sloMonths := p.sloMonths(period, end)
 	if err := p.chooseStep(end); err != nil {
 		return nil, err
 	}
@@ -173,16 +241,15 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	return NewCostReport(CostInput{
 		Catalog: p.cat, Period: period, At: p.at, Source: p.src.String(), Evals: evals, Months: months, Scans: scans,
 		Detection: report.NewDetection(p.step, p.reason, p.det.MergeGap, p.det.Threshold), Location: p.loc,
+		SLOMonths: sloMonths, IncidentFiles: p.files, MinCoverage: p.minCoverage, Notes: p.notes,
 	})
 }
 
-// chooseStep settles the detection step once: the one given, or the finest
-// of StepCandidates at which the data has values; and whether the data is
-// sparse at that step.
+// chooseStep settles the detection step of a period ending at end: the
+// one given, or the finest of StepCandidates at which the data has values
+// in the period's last day; and whether the data is sparse at that step.
 func (p *pricer) chooseStep(end time.Time) error {
-	if p.step > 0 {
-		return nil
-	}
+	p.step, p.sparse, p.reason = 0, nil, ""
 	candidates := StepCandidates
 	if p.det.Step > 0 {
 		candidates = []time.Duration{p.det.Step}
@@ -234,6 +301,16 @@ type CostInput struct {
 	Detection report.Detection
 	// Location is the time zone of days and months.
 	Location *time.Location
+	// SLOMonths are, by SLO ID, the months of each SLO judged month by
+	// month (see sloMonths), each evaluated over its own calendar month.
+	SLOMonths map[string][]slo.Evaluation
+	// IncidentFiles are the incidents files read.
+	IncidentFiles []string
+	// MinCoverage is the coverage below which an SLO gets a caveat; 0
+	// means DefaultMinCoverage, a negative value no minimum.
+	MinCoverage float64
+	// Notes are warnings to add to the report.
+	Notes []string
 }
 
 // MonthEvaluation is one calendar month evaluated for SLA credits.
@@ -253,6 +330,10 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	if in.MinCoverage == 0 {
+		in.MinCoverage = DefaultMinCoverage
+	}
+	in.MinCoverage = max(in.MinCoverage, 0)
 	measuredTo := in.Period.End
 	if in.At.Before(measuredTo) {
 		measuredTo = in.At
@@ -265,13 +346,17 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 		Source: in.Source,
 		Period: report.PeriodInfo{
 			Name: in.Period.Name, Start: in.Period.Start.UTC(), End: in.Period.End.UTC(), MeasuredTo: measuredTo.UTC(),
-			Minutes: measuredTo.Sub(in.Period.Start).Minutes(), TimeZone: loc.String(),
+			Minutes: measuredTo.Sub(in.Period.Start).Minutes(), TimeZone: loc.String(), ToDate: in.At.Before(in.Period.End),
 		},
 		Detection:  in.Detection,
 		Convention: budget.Convention,
 		Services:   []report.ServiceCost{},
 		Incidents:  []report.IncidentCost{},
 		Totals:     []report.CurrencyTotal{},
+
+		IncidentFiles: in.IncidentFiles,
+		MinCoverage:   in.MinCoverage,
+		SLAMonths:     []report.SLAMonth{},
 	}
 	evals := map[string][]slo.Evaluation{}
 	for _, e := range in.Evals {
@@ -284,6 +369,12 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 			warned[w] = true
 			r.Warnings = append(r.Warnings, w)
 		}
+	}
+	if r.IncidentFiles == nil {
+		r.IncidentFiles = []string{}
+	}
+	for _, n := range in.Notes {
+		warn(n)
 	}
 	for _, e := range in.Evals {
 		for _, w := range e.Warnings {
@@ -313,6 +404,7 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 		}
 		r.Services = append(r.Services, sc)
 		r.Incidents = append(r.Incidents, incidents...)
+		r.SLAMonths = append(r.SLAMonths, slaMonths(svc, in.Months)...)
 		if sc.Cost != nil {
 			t := totals[sc.Currency]
 			if t == nil {
@@ -337,6 +429,14 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 		r.Totals = append(r.Totals, *t)
 	}
 	sort.Slice(r.Totals, func(i, j int) bool { return r.Totals[i].Currency < r.Totals[j].Currency })
+	r.Coverage = meanCoverage(r.Services)
+	for _, s := range r.Services {
+		for _, o := range s.SLOs {
+			if o.Coverage < r.MinCoverage {
+				warn(fmt.Sprintf("SLO %s/%s has data for %s of %s (under the %s a comparison needs)", s.Service, o.SLO, report.Percent(o.Coverage, 0), in.Period.Name, report.Percent(r.MinCoverage, 0)))
+			}
+		}
+	}
 	sort.Strings(r.Warnings)
 	r.Daily, r.DailyCount = dailyRows(r, in.Scans, models, loc)
 	return r, nil
@@ -368,11 +468,12 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 	for _, e := range es {
 		sc := report.SLOCost{
 			SLO: e.SLO.Name, Kind: string(e.SLO.SLI.Kind), Objective: e.SLO.Objective, DataState: string(e.SLI.State),
-			Reason: e.SLI.Reason, RevenueImpact: m.Revenue.ImpactOf(e.SLO.Name),
+			Reason: e.SLI.Reason, RevenueImpact: m.Revenue.ImpactOf(e.SLO.Name), Coverage: Coverage(e),
 		}
 		if s, ok := scanned[e.SLO.Name]; ok {
 			sc.IncidentThreshold, sc.DataCoverage = s.Threshold, s.Coverage()
-			if e.SLI.State == slo.DataOK && s.Steps > 0 && s.Coverage() < 0.9 {
+			// Under the minimum coverage NewCostReport says so already.
+			if e.SLI.State == slo.DataOK && s.Steps > 0 && s.Coverage() < 0.9 && Coverage(e) >= in.MinCoverage {
 				warn(fmt.Sprintf("SLO %s: the detection steps have data for %s of %s; incidents may be missing", e.SLO.ID(), report.Percent(s.Coverage(), 0), in.Period.Name))
 			}
 		} else {
@@ -386,13 +487,16 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 			sc.ErrorRatio, sc.Availability, sc.Nines, sc.BudgetUsed = num(st.ErrorRatio), num(st.Availability), num(st.Nines), num(st.BudgetUsed)
 			dt := cost.DowntimeMinutes(st.ErrorRatio, e.Elapsed)
 			sc.DowntimeMinutes = num(dt)
-			met := st.ErrorRatio <= (1-e.SLO.Objective)*(1+1e-9)
+			met := meets(e)
 			sc.Met = &met
 			if m.Configured() {
 				l := cost.LostRevenue(m, e.SLO.Name, dt)
 				total.Revenue = append(total.Revenue, l)
 				sc.LostRevenue = num(l.Amount)
 			}
+		}
+		if ms := in.SLOMonths[e.SLO.ID()]; len(ms) > 0 {
+			sc.Months, sc.Met = judgeMonths(ms, sc.Met)
 		}
 		out.SLOs = append(out.SLOs, sc)
 	}

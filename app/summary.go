@@ -34,15 +34,30 @@ func Summarize(ctx context.Context, env *Env, req PriceRequest) (*report.Summary
 }
 
 // NewSummary compares the period's report with the previous period's (nil
-// when there is none).
+// when there is none). A change is shown only where both periods have
+// enough data (cur.MinCoverage): the periods for the headline, the tier,
+// service or SLO (the mean coverage of its SLOs) for its row; elsewhere it
+// is null, with the reason.
 func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary {
 	s := &report.Summary{
 		At: cur.At, Source: cur.Source, Period: cur.Period,
 		Tiers: TierSummaries(cat, cur), Services: []report.ServiceSummary{}, TopCostDrivers: []report.CostDriver{}, Missed: []report.MissedSLO{},
 		Totals: cur.Totals, PreviousTotals: []report.CurrencyTotal{},
+		Coverage: cur.Coverage, MinCoverage: cur.MinCoverage, Warnings: summaryWarnings(cur, prev),
 	}
+	cmp := compare{min: cur.MinCoverage, cur: cur.Period.Name}
 	if prev != nil {
 		s.PreviousPeriod, s.PreviousTotals = prev.Period, prev.Totals
+		s.PreviousCoverage = num(prev.Coverage)
+		cmp.prev = prev.Period.Name
+		s.Comparison = report.Comparison{With: prev.Period.Name, MeasuredTo: prev.Period.MeasuredTo}
+		if cur.Period.ToDate && prev.Period.MeasuredTo.Before(prev.Period.End) {
+			s.Comparison.LikeForLike = true
+			s.Comparison.With = prev.Period.Name + " to the same day"
+		}
+		cmp.reason = cmp.why(cur.Coverage, prev.Coverage, "")
+		s.Comparison.Available = cmp.reason == ""
+		s.Comparison.Reason = cmp.reason
 		prevTiers := map[string]report.TierSummary{}
 		for _, t := range TierSummaries(cat, prev) {
 			prevTiers[t.Tier] = t
@@ -51,6 +66,9 @@ func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary 
 			t := &s.Tiers[i]
 			p, ok := prevTiers[t.Tier]
 			if !ok {
+				continue
+			}
+			if t.ComparisonReason = cmp.why(t.Coverage, p.Coverage, "tier "+t.Tier); t.ComparisonReason != "" {
 				continue
 			}
 			t.Previous = &report.TierTrend{Availability: p.Availability, Incidents: num(float64(p.Incidents)), MTTRSeconds: p.MTTRSeconds, Cost: p.Cost}
@@ -69,7 +87,7 @@ func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary 
 	}
 	for _, svc := range cur.Services {
 		ss := report.ServiceSummary{Service: svc.Service, Tier: svc.Tier, Owner: svc.Owner, Currency: svc.Currency, SLOs: []report.SLOSummary{},
-			Incidents: svc.Incidents, MTTRSeconds: svc.MTTRSeconds, MTBFSeconds: svc.MTBFSeconds}
+			Incidents: svc.Incidents, MTTRSeconds: svc.MTTRSeconds, MTBFSeconds: svc.MTBFSeconds, Coverage: meanCoverage([]report.ServiceCost{svc})}
 		if svc.Cost != nil {
 			ss.Cost = num(svc.Cost.Total)
 		}
@@ -77,28 +95,36 @@ func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary 
 		if prev != nil {
 			if p, ok := prev.Service(svc.Service); ok {
 				ps = &p
-				n := p.Incidents
-				ss.PreviousIncidents = &n
-				if p.Cost != nil && p.Currency == svc.Currency {
-					ss.PreviousCost = num(p.Cost.Total)
-					ss.CostChange = diff(ss.Cost, ss.PreviousCost)
+				ss.ComparisonReason = cmp.why(ss.Coverage, meanCoverage([]report.ServiceCost{p}), svc.Service)
+				if ss.ComparisonReason == "" {
+					n := p.Incidents
+					ss.PreviousIncidents = &n
+					if p.Cost != nil && p.Currency == svc.Currency {
+						ss.PreviousCost = num(p.Cost.Total)
+						ss.CostChange = diff(ss.Cost, ss.PreviousCost)
+					}
 				}
 			}
 		}
 		for _, o := range svc.SLOs {
-			so := report.SLOSummary{SLO: o.SLO, Objective: o.Objective, DataState: o.DataState, Achieved: o.Availability, Nines: o.Nines, BudgetUsed: o.BudgetUsed, Met: o.Met}
+			so := report.SLOSummary{SLO: o.SLO, Objective: o.Objective, DataState: o.DataState, Achieved: o.Availability, Nines: o.Nines, BudgetUsed: o.BudgetUsed, Met: o.Met,
+				Coverage: o.Coverage, Months: o.Months}
 			if ps != nil {
 				for _, po := range ps.SLOs {
 					if po.SLO == o.SLO {
-						so.Previous = po.Availability
-						so.Change = diff(o.Availability, po.Availability)
+						so.PreviousCoverage = num(po.Coverage)
+						if so.ComparisonReason = cmp.why(o.Coverage, po.Coverage, svc.Service+"/"+o.SLO); so.ComparisonReason == "" {
+							so.Previous = po.Availability
+							so.Change = diff(o.Availability, po.Availability)
+						}
 					}
 				}
 			}
 			ss.SLOs = append(ss.SLOs, so)
 			if o.Met != nil && !*o.Met {
+				achieved, month, used := worstMonth(o)
 				s.Missed = append(s.Missed, report.MissedSLO{Service: svc.Service, SLO: o.SLO, Tier: svc.Tier, Owner: svc.Owner,
-					Objective: o.Objective, Achieved: *o.Availability, BudgetUsed: o.BudgetUsed})
+					Objective: o.Objective, Achieved: achieved, BudgetUsed: used, Month: month})
 			}
 		}
 		s.Services = append(s.Services, ss)
@@ -106,6 +132,78 @@ func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary 
 	s.TopCostDrivers = costDrivers(cur)
 	s.Headline = headline(s, cur, prev)
 	return s
+}
+
+// worstMonth is what a missed SLO achieved and the budget it used: over
+// the period, or, judged month by month, in its worst month (named).
+func worstMonth(o report.SLOCost) (float64, string, *float64) {
+	var worst *report.SLOMonth
+	for i, m := range o.Months {
+		if m.Met != nil && !*m.Met && m.Availability != nil && (worst == nil || *m.Availability < *worst.Availability) {
+			worst = &o.Months[i]
+		}
+	}
+	switch {
+	case worst != nil:
+		return *worst.Availability, worst.Month, worst.BudgetUsed
+	case o.Availability != nil:
+		return *o.Availability, "", o.BudgetUsed
+	}
+	return 0, "", o.BudgetUsed
+}
+
+// compare decides whether two figures may be compared: both periods'
+// coverage is at least min.
+type compare struct {
+	min       float64
+	cur, prev string
+	// reason is why the periods as a whole are not compared, if not.
+	reason string
+}
+
+// why is the reason a comparison of what (a tier, service or SLO; empty
+// for the periods) cannot be made, from its coverage in each period, or
+// "" when it can.
+func (c compare) why(cur, prev float64, what string) string {
+	if c.reason != "" {
+		return c.reason
+	}
+	var parts []string
+	for _, p := range []struct {
+		name string
+		cov  float64
+	}{{c.cur, cur}, {c.prev, prev}} {
+		if p.cov < c.min {
+			parts = append(parts, fmt.Sprintf("%s has data for %s of its time", p.name, report.Percent(p.cov, 0)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	r := strings.Join(parts, " and ")
+	if what != "" {
+		r = what + ": " + r
+	}
+	return r + fmt.Sprintf(" (a comparison needs %s)", report.Percent(c.min, 0))
+}
+
+// summaryWarnings are the warnings of both reports, each once, sorted.
+func summaryWarnings(cur, prev *report.CostReport) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, r := range []*report.CostReport{cur, prev} {
+		if r == nil {
+			continue
+		}
+		for _, w := range r.Warnings {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // diff is a - b, or nil when either is missing.
@@ -131,7 +229,7 @@ func TierSummaries(cat *slo.Catalog, r *report.CostReport) []report.TierSummary 
 	var out []report.TierSummary
 	for _, name := range names {
 		t := report.TierSummary{Tier: name, Objective: cat.Tiers[name].Objective, Cost: map[string]float64{}}
-		var sumAvail float64
+		var sumAvail, sumCov float64
 		var withData int
 		var incidentSeconds float64
 		for _, svc := range r.Services {
@@ -140,6 +238,7 @@ func TierSummaries(cat *slo.Catalog, r *report.CostReport) []report.TierSummary 
 			}
 			for _, o := range svc.SLOs {
 				t.SLOs++
+				sumCov += o.Coverage
 				switch {
 				case o.Met == nil:
 					t.NoData++
@@ -168,6 +267,7 @@ func TierSummaries(cat *slo.Catalog, r *report.CostReport) []report.TierSummary 
 		if t.SLOs == 0 {
 			continue
 		}
+		t.Coverage = sumCov / float64(t.SLOs)
 		if withData > 0 {
 			a := sumAvail / float64(withData)
 			t.Availability, t.Nines = num(a), num(budget.Nines(a))
@@ -253,16 +353,27 @@ func costDrivers(r *report.CostReport) []report.CostDriver {
 	return out
 }
 
-// headline is the one-pager's opening: SLOs met, incidents, MTTR and cost,
-// each against the previous period.
+// headline is the one-pager's opening: SLOs met, data coverage,
+// incidents, MTTR and cost, each against the previous period when the
+// comparison can be made ("n/a" and the reason when it cannot).
 func headline(s *report.Summary, cur, prev *report.CostReport) []string {
 	slos, met := 0, 0
 	for _, t := range s.Tiers {
 		slos += t.SLOs
 		met += t.Met
 	}
+	name := cur.Period.Name
+	if cur.Period.ToDate {
+		name += " to date"
+	}
 	var lines []string
-	lines = append(lines, fmt.Sprintf("%d of %d SLOs met their objectives in %s.", met, slos, cur.Period.Name))
+	lines = append(lines, fmt.Sprintf("%d of %d SLOs met their objectives in %s.", met, slos, name))
+	lines = append(lines, coverageLine(cur))
+	with, prevNote := s.Comparison.With, ""
+	if prev != nil && !s.Comparison.Available {
+		prevNote = fmt.Sprintf(" (%s: n/a)", with)
+		lines = append(lines, fmt.Sprintf("No comparison with %s: %s.", with, s.Comparison.Reason))
+	}
 	n, secs := 0, 0.0
 	for _, i := range cur.Incidents {
 		n++
@@ -275,17 +386,23 @@ func headline(s *report.Summary, cur, prev *report.CostReport) []string {
 	if n > 0 {
 		inc += fmt.Sprintf(", restored in %s on average", report.Duration(time.Duration(secs/float64(n)*float64(time.Second))))
 	}
-	if prev != nil {
-		inc += fmt.Sprintf(" (%s: %d)", prev.Period.Name, len(prev.Incidents))
+	switch {
+	case prevNote != "":
+		inc += prevNote
+	case prev != nil:
+		inc += fmt.Sprintf(" (%s: %d)", with, len(prev.Incidents))
 	}
 	lines = append(lines, inc+".")
 	for _, t := range cur.Totals {
 		l := fmt.Sprintf("Downtime cost %s: %s lost revenue, %s labor, %s opportunity, %s SLA credits",
 			report.Money(t.Total, t.Currency), report.Money(t.LostRevenue, t.Currency), report.Money(t.Labor, t.Currency), report.Money(t.Opportunity, t.Currency), report.Money(t.SLACredits, t.Currency))
-		if prev != nil {
+		switch {
+		case prevNote != "":
+			l += prevNote
+		case prev != nil:
 			for _, p := range prev.Totals {
 				if p.Currency == t.Currency {
-					l += fmt.Sprintf(" (%s: %s", prev.Period.Name, report.Money(p.Total, p.Currency))
+					l += fmt.Sprintf(" (%s: %s", with, report.Money(p.Total, p.Currency))
 					if p.Total > 0 {
 						l += fmt.Sprintf(", %s", signedPercent((t.Total-p.Total)/p.Total))
 					}
@@ -303,6 +420,24 @@ func headline(s *report.Summary, cur, prev *report.CostReport) []string {
 		lines = append(lines, "Missed: "+strings.Join(names, ", ")+".")
 	}
 	return lines
+}
+
+// coverageLine states the period's data coverage and names the SLOs
+// under the minimum.
+func coverageLine(r *report.CostReport) string {
+	var low []string
+	for _, svc := range r.Services {
+		for _, o := range svc.SLOs {
+			if o.Coverage < r.MinCoverage {
+				low = append(low, fmt.Sprintf("%s/%s %s", svc.Service, o.SLO, report.Percent(o.Coverage, 0)))
+			}
+		}
+	}
+	l := fmt.Sprintf("Data coverage %s of the period", report.Percent(r.Coverage, 1))
+	if len(low) == 0 {
+		return l + fmt.Sprintf("; every SLO at least %s.", report.Percent(r.MinCoverage, 0))
+	}
+	return l + fmt.Sprintf("; under %s: %s.", report.Percent(r.MinCoverage, 0), strings.Join(low, ", "))
 }
 
 func signedPercent(r float64) string {

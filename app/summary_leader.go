@@ -18,15 +18,10 @@ const DefaultTrend = 4
 // MaxTrend is the longest trend asked for: each period is priced.
 const MaxTrend = 12
 
-// MinComparableCoverage is the data coverage both periods need for their
-// figures to be compared.
-const MinComparableCoverage = 0.9
-
 // leader adds the leader's quarter to a summary: the coverage and warnings,
 // the trend over req.Trend periods, the baseline and overspend, the top
 // risks and the narrative. cur and prev are the summary's priced periods.
 func leader(ctx context.Context, env *Env, req PriceRequest, s *report.Summary, cur, prev *report.CostReport, notes *Notes) error {
-	s.Coverage = PeriodCoverage(cur)
 	s.BaselineOverspend = SplitCost(env.Catalog, cur)
 	if req.Trend > 0 {
 		t, err := Trend(ctx, env, req, cur, notes)
@@ -41,54 +36,18 @@ func leader(ctx context.Context, env *Env, req PriceRequest, s *report.Summary, 
 		return err
 	}
 	s.Narrative = Narrative(s, cur, prev)
-	s.Warnings = append([]string{}, notes.Warnings...)
+	seen := map[string]bool{}
+	for _, w := range s.Warnings {
+		seen[w] = true
+	}
+	for _, w := range notes.Warnings {
+		if !seen[w] {
+			seen[w] = true
+			s.Warnings = append(s.Warnings, w)
+		}
+	}
 	sort.Strings(s.Warnings)
 	return nil
-}
-
-// PeriodCoverage is the share of a priced period its SLOs have data for:
-// the report's Coverage when it is measured, otherwise the mean of its
-// SLOs' coverage (each SLO's, or the share of its detection steps with
-// data when that is all there is).
-func PeriodCoverage(r *report.CostReport) float64 {
-	if r.Coverage > 0 {
-		return r.Coverage
-	}
-	var sum float64
-	n := 0
-	for _, s := range r.Services {
-		for _, o := range s.SLOs {
-			c := o.Coverage
-			if c == 0 {
-				c = o.DataCoverage
-			}
-			sum += c
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return sum / float64(n)
-}
-
-// Comparable says whether cur's figures can be compared with prev's and,
-// when they cannot, why: both need at least MinComparableCoverage, and a
-// period to date is compared only with one measured as long (to a day).
-func Comparable(cur, prev *report.CostReport) (bool, string) {
-	if prev == nil {
-		return false, "no previous period"
-	}
-	for _, r := range []*report.CostReport{prev, cur} {
-		if c := PeriodCoverage(r); c < MinComparableCoverage {
-			return false, fmt.Sprintf("%s has data for %s of its time (under %s)", r.Period.Name, report.Percent(c, 0), report.Percent(MinComparableCoverage, 0))
-		}
-	}
-	if toDate(cur.Period) && math.Abs(cur.Period.Minutes-prev.Period.Minutes) > 24*60 {
-		return false, fmt.Sprintf("%s is to date (%s) and %s is measured over %s", cur.Period.Name,
-			report.Duration(cur.Period.Measured()), prev.Period.Name, report.Duration(prev.Period.Measured()))
-	}
-	return true, ""
 }
 
 // toDate reports whether a period was still running when measured.
@@ -130,8 +89,8 @@ func Trend(ctx context.Context, env *Env, req PriceRequest, cur *report.CostRepo
 
 // trendPeriod is a priced period's line of the trend.
 func trendPeriod(cat *slo.Catalog, r *report.CostReport) report.TrendPeriod {
-	t := report.TrendPeriod{Period: r.Period, Coverage: PeriodCoverage(r), Totals: r.Totals, Split: SplitCost(cat, r).Totals}
-	t.LowCoverage = t.Coverage < MinComparableCoverage
+	t := report.TrendPeriod{Period: r.Period, Coverage: r.Coverage, Totals: r.Totals, Split: SplitCost(cat, r).Totals}
+	t.LowCoverage = t.Coverage < r.MinCoverage
 	var sum, secs float64
 	n := 0
 	for _, s := range r.Services {
@@ -394,10 +353,10 @@ func Narrative(s *report.Summary, cur, prev *report.CostReport) string {
 		out = append(out, l+".")
 	}
 	if prev != nil {
-		if ok, why := Comparable(cur, prev); ok {
-			out = append(out, comparison(cur, prev))
+		if s.Comparison.Available {
+			out = append(out, comparison(s.Comparison.With, cur, prev))
 		} else {
-			out = append(out, fmt.Sprintf("Comparison with %s n/a: %s.", prev.Period.Name, why))
+			out = append(out, fmt.Sprintf("Comparison with %s n/a: %s.", s.Comparison.With, s.Comparison.Reason))
 		}
 	}
 	if len(s.Trend) > 1 {
@@ -412,7 +371,7 @@ func Narrative(s *report.Summary, cur, prev *report.CostReport) string {
 			verb = "has"
 		}
 		out = append(out, fmt.Sprintf("Of the %d periods from %s to %s, %d %s at least %s data coverage.",
-			len(s.Trend), s.Trend[0].Period.Name, s.Trend[len(s.Trend)-1].Period.Name, ok, verb, report.Percent(MinComparableCoverage, 0)))
+			len(s.Trend), s.Trend[0].Period.Name, s.Trend[len(s.Trend)-1].Period.Name, ok, verb, report.Percent(s.MinCoverage, 0)))
 	}
 	at := s.RisksAt.UTC().Format("2006-01-02 15:04 UTC")
 	if len(s.TopRisks) > 0 {
@@ -435,7 +394,7 @@ func Narrative(s *report.Summary, cur, prev *report.CostReport) string {
 }
 
 // comparison is the narrative's sentence comparing two comparable periods.
-func comparison(cur, prev *report.CostReport) string {
+func comparison(with string, cur, prev *report.CostReport) string {
 	var parts []string
 	for _, t := range cur.Totals {
 		for _, p := range prev.Totals {
@@ -465,7 +424,7 @@ func comparison(cur, prev *report.CostReport) string {
 		cn += svc.Incidents
 	}
 	parts = append(parts, fmt.Sprintf("incidents went from %d to %d", pn, cn))
-	return fmt.Sprintf("Against %s, %s.", prev.Period.Name, joinAnd(parts))
+	return fmt.Sprintf("Against %s, %s.", with, joinAnd(parts))
 }
 
 // joinAnd joins "a", "b" and "c" as "a, b and c".

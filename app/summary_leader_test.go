@@ -121,25 +121,3 @@ func TestSplitCostByHand(t *testing.T) {
 	}
 }
 
-func TestComparableNeedsCoverageAndLikeForLike(t *testing.T) {
-	_, cur := splitReport()
-	_, prev := splitReport()
-	cur.Coverage, prev.Coverage = 1, 0.95
-	if ok, why := app.Comparable(cur, prev); !ok {
-		t.Errorf("two covered whole periods are not comparable: %s", why)
-	}
-	prev.Coverage = 0.5
-	if ok, why := app.Comparable(cur, prev); ok || why != "30d has data for 50% of its time (under 90%)" {
-		t.Errorf("low previous coverage: %v %q", ok, why)
-	}
-	prev.Coverage = 1
-	cur.Period.MeasuredTo = cur.Period.Start.Add(10 * 24 * time.Hour)
-	cur.Period.Minutes = 10 * 24 * 60
-	if ok, why := app.Comparable(cur, prev); ok || !strings.Contains(why, "30d is to date (10d) and 30d is measured over 30d") {
-		t.Errorf("to date against whole: %v %q", ok, why)
-	}
-	prev.Period.MeasuredTo, prev.Period.Minutes = cur.Period.MeasuredTo, cur.Period.Minutes
-	if ok, why := app.Comparable(cur, prev); !ok {
-		t.Errorf("like for like is not comparable: %s", why)
-	}
-}

@@ -50,6 +50,13 @@ type CostReport struct {
 	Warnings  []string   `json:"warnings,omitempty"`
 	Errors    []string   `json:"errors,omitempty"`
 
+	// MinCoverage is the coverage (0 to 1) below which an SLO's figures
+	// carry a caveat and a comparison is not made.
+	MinCoverage float64 `json:"min_coverage"`
+	// IncidentFiles are the incidents files read: the one --incidents
+	// names, or the specs' incident_files (empty for none).
+	IncidentFiles []string `json:"incident_files"`
+
 	// Daily yields the Daily sheet's rows, a row per SLO and day, and
 	// DailyCount is how many it yields: computed where the period is
 	// priced, streamed by the renderers. Nil yields none.

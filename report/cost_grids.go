@@ -52,7 +52,9 @@ func optPercent(v *float64, decimals int) string {
 	return Percent(*v, decimals)
 }
 
-// PeriodLabel is "2026-Q3 (2026-07-01 to 2026-10-01, measured to 2026-09-14 12:00 UTC)".
+// PeriodLabel is "2026-Q3 (2026-07-01 to 2026-10-01)", or for a period
+// still running "2026-Q4 (2026-10-01 to 2027-01-01, to date: measured to
+// 2026-10-14 12:00 UTC)".
 func (p PeriodInfo) PeriodLabel() string {
 	loc := time.UTC
 	if l, err := time.LoadLocation(p.TimeZone); err == nil {
@@ -60,7 +62,10 @@ func (p PeriodInfo) PeriodLabel() string {
 	}
 	day := func(t time.Time) string { return t.In(loc).Format("2006-01-02") }
 	s := fmt.Sprintf("%s (%s to %s", p.Name, day(p.Start), day(p.End))
-	if p.MeasuredTo.Before(p.End) {
+	switch {
+	case p.ToDate:
+		s += ", to date: measured to " + p.MeasuredTo.In(loc).Format("2006-01-02 15:04 MST")
+	case p.MeasuredTo.Before(p.End):
 		s += ", measured to " + p.MeasuredTo.In(loc).Format("2006-01-02 15:04 MST")
 	}
 	return s + ")"
@@ -116,15 +121,20 @@ func dropColumns(g Grid, cols ...int) Grid {
 	return out
 }
 
-// CostSLOsGrid is a row per SLO: objective, availability, downtime and the
-// revenue it lost.
+// CostSLOsGrid is a row per SLO: objective, availability, downtime, the
+// revenue it lost and its data coverage; a note per SLO under the
+// report's minimum coverage.
 func CostSLOsGrid(r *CostReport) Grid {
 	g := Grid{
 		Title:  "Downtime by SLO",
-		Header: []string{"SERVICE", "SLO", "OBJECTIVE", "AVAILABILITY", "MET", "DOWNTIME", "IMPACT", "LOST REVENUE"},
+		Header: []string{"SERVICE", "SLO", "OBJECTIVE", "AVAILABILITY", "MET", "DOWNTIME", "IMPACT", "LOST REVENUE", "COVERAGE"},
 	}
+	var low []string
 	for _, s := range r.Services {
 		for _, o := range s.SLOs {
+			if o.Coverage < r.MinCoverage {
+				low = append(low, fmt.Sprintf("%s/%s %s", s.Service, o.SLO, Percent(o.Coverage, 0)))
+			}
 			row := []string{s.Service, o.SLO, Objective(o.Objective)}
 			switch {
 			case o.DataState == ConditionError:
@@ -137,6 +147,9 @@ func CostSLOsGrid(r *CostReport) Grid {
 				met := "yes"
 				if !*o.Met {
 					met = "MISSED"
+					if m := missedMonths(o.Months); m != "" {
+						met += " " + m
+					}
 				}
 				row = append(row, Percent(*o.Availability, 3), met, minutes(o.DowntimeMinutes))
 			}
@@ -144,11 +157,52 @@ func CostSLOsGrid(r *CostReport) Grid {
 			if o.LostRevenue != nil {
 				lost = Money(*o.LostRevenue, s.Currency)
 			}
-			row = append(row, Percent(o.RevenueImpact, 0), lost)
+			row = append(row, Percent(o.RevenueImpact, 0), lost, Percent(o.Coverage, 0))
 			g.Rows = append(g.Rows, row)
 		}
 	}
+	g.Notes = append(g.Notes, fmt.Sprintf("Data coverage %s of the period (the mean of the SLOs').", Percent(r.Coverage, 1)))
+	if len(low) > 0 {
+		g.Notes = append(g.Notes, fmt.Sprintf("Under %s coverage, figures rest on part of the period: %s.", Percent(r.MinCoverage, 0), strings.Join(low, ", ")))
+	}
 	return g
+}
+
+// CostSLOMonthsGrid is a row per month of each SLO judged month by month
+// (SLOCost.Months); ok is false when no SLO is.
+func CostSLOMonthsGrid(r *CostReport) (Grid, bool) {
+	var rows [][]string
+	for _, s := range r.Services {
+		for _, o := range s.SLOs {
+			for _, m := range o.Months {
+				rows = append(rows, sloMonthRow(s.Service, o.SLO, Objective(o.Objective), m))
+			}
+		}
+	}
+	return SLOMonthsGrid(rows), len(rows) > 0
+}
+
+// SLAMonthsGrid is a row per calendar month of each SLA (CostReport.
+// SLAMonths): availability, coverage, the band it fell below, the credit
+// rate and the credit; ok is false when no service has SLA credits.
+func SLAMonthsGrid(r *CostReport) (Grid, bool) {
+	g := Grid{
+		Title:  "SLA months",
+		Header: []string{"SERVICE", "SLO", "MONTH", "AVAILABILITY", "COVERAGE", "BAND", "CREDIT RATE", "MONTHLY VALUE", "SHARE", "CREDIT"},
+	}
+	for _, m := range r.SLAMonths {
+		avail, band := "no data", "-"
+		if m.Availability != nil {
+			avail, band = Percent(*m.Availability, 3), "none"
+		}
+		if m.BandBelow != nil {
+			band = "below " + Objective(*m.BandBelow)
+		}
+		g.Rows = append(g.Rows, []string{m.Service, m.SLO, m.Month, avail, Percent(m.Coverage, 0), band, Percent(m.CreditRate, 0),
+			Money(m.MonthlyContractValue, m.Currency), Percent(m.Share, 1), Money(m.Credit, m.Currency)})
+	}
+	g.Notes = []string{"Credit = monthly value x credit rate x the share of the month inside the period; a month without data owes none."}
+	return g, len(r.SLAMonths) > 0
 }
 
 // CostIncidentsGrid is a row per incident with its cost. The narrow table
@@ -304,7 +358,14 @@ func timeZone(name string) *time.Location {
 // narrow tables (wide false) fit 120 columns and end with a note of what
 // -o wide adds.
 func CostGrids(r *CostReport, wide bool) []Grid {
-	gs := []Grid{CostServicesGrid(r, wide), CostSLOsGrid(r), CostIncidentsGrid(r, wide), CostBreakdownGrid(r, wide)}
+	gs := []Grid{CostServicesGrid(r, wide), CostSLOsGrid(r)}
+	if g, ok := CostSLOMonthsGrid(r); ok {
+		gs = append(gs, g)
+	}
+	if g, ok := SLAMonthsGrid(r); ok {
+		gs = append(gs, g)
+	}
+	gs = append(gs, CostIncidentsGrid(r, wide), CostBreakdownGrid(r, wide))
 	last := &gs[len(gs)-1]
 	last.Notes = append(last.Notes, fmt.Sprintf("Incidents: steps of %s, burn above each SLO's fastest page factor, merged across gaps under %s.",
 		r.Detection.Step, Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second)))))
@@ -312,8 +373,13 @@ func CostGrids(r *CostReport, wide bool) []Grid {
 		last.Notes[len(last.Notes)-1] = fmt.Sprintf("Incidents: steps of %s, burn above %sx, merged across gaps under %s.",
 			r.Detection.Step, plainNumber(*r.Detection.Threshold), Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second))))
 	}
+	if files := r.IncidentFiles; len(files) > 0 {
+		last.Notes = append(last.Notes, "Incidents files: "+strings.Join(files, ", ")+".")
+	}
 	if !wide {
-		gs[1].Notes = wrapNotes(gs[1].Notes, NarrowWidth)
+		for i := 1; i < len(gs)-1; i++ {
+			gs[i].Notes = wrapNotes(gs[i].Notes, NarrowWidth)
+		}
 		last.Notes = append(wrapNotes(last.Notes, NarrowWidth),
 			wideNote("each service's tier and MTBF, each incident's cost components, every labor role and every formula"))
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,11 +25,34 @@ type Summary struct {
 	Missed         []MissedSLO      `json:"missed"`
 	Totals         []CurrencyTotal  `json:"totals"`
 	PreviousTotals []CurrencyTotal  `json:"previous_totals"`
-	// Coverage is the share of the period its SLOs have data for (0 to 1).
-	Coverage float64 `json:"coverage"`
-	// Warnings are what the figures rest on that the reader should know.
+
+	// Coverage is the period's data coverage (the mean of its SLOs', 0 to
+	// 1); PreviousCoverage the previous period's, null without one.
+	Coverage         float64  `json:"coverage"`
+	PreviousCoverage *float64 `json:"previous_coverage"`
+	// MinCoverage is the coverage both periods (and a tier, service or
+	// SLO in both) need for a comparison.
+	MinCoverage float64 `json:"min_coverage"`
+	// Comparison says whether the changes are shown, against what, and
+	// why not when they are not.
+	Comparison Comparison `json:"comparison"`
+	// Warnings are the caveats of both periods, each once.
 	Warnings []string `json:"warnings"`
 	Leader
+}
+
+// Comparison is what a period is compared with. When Available is false
+// every change is null and Reason says why.
+type Comparison struct {
+	Available bool `json:"available"`
+	// With names the previous period as compared: "2026-Q2", or "2026-Q3
+	// to the same day" when the period is to date (LikeForLike).
+	With string `json:"with"`
+	// LikeForLike is true when the period is still running and the
+	// previous one is measured over the same elapsed part, to MeasuredTo.
+	LikeForLike bool      `json:"like_for_like"`
+	MeasuredTo  time.Time `json:"measured_to"`
+	Reason      string    `json:"reason,omitempty"`
 }
 
 // TierSummary is one tier over the period, and the change against the
@@ -60,6 +84,11 @@ type TierSummary struct {
 	// Change is this period minus the previous one; null fields where
 	// either has no value.
 	Change *TierTrend `json:"change"`
+
+	// Coverage is the mean data coverage of the tier's SLOs (0 to 1).
+	Coverage float64 `json:"coverage"`
+	// ComparisonReason says why Previous and Change are null, if they are.
+	ComparisonReason string `json:"comparison_reason,omitempty"`
 }
 
 // TierTrend is what a tier is compared on between periods.
@@ -87,6 +116,11 @@ type ServiceSummary struct {
 	PreviousIncidents *int     `json:"previous_incidents"`
 	PreviousCost      *float64 `json:"previous_cost"`
 	CostChange        *float64 `json:"cost_change"`
+
+	// Coverage is the mean data coverage of the service's SLOs (0 to 1).
+	Coverage float64 `json:"coverage"`
+	// ComparisonReason says why the previous figures are null, if they are.
+	ComparisonReason string `json:"comparison_reason,omitempty"`
 }
 
 // SLOSummary is one SLO: objective vs achieved, and the change.
@@ -100,6 +134,16 @@ type SLOSummary struct {
 	Met        *bool    `json:"met"`
 	Previous   *float64 `json:"previous_achieved"`
 	Change     *float64 `json:"achieved_change"`
+
+	// Coverage is the SLO's data coverage (0 to 1); PreviousCoverage the
+	// previous period's.
+	Coverage         float64  `json:"coverage"`
+	PreviousCoverage *float64 `json:"previous_coverage"`
+	// Months, for an SLO with a calendar-month window over a quarter, are
+	// its months, each judged on its own (Met is all of them).
+	Months []SLOMonth `json:"months,omitempty"`
+	// ComparisonReason says why Previous and Change are null, if they are.
+	ComparisonReason string `json:"comparison_reason,omitempty"`
 }
 
 // CostDriver is one of the services that cost the most.
@@ -129,6 +173,9 @@ type MissedSLO struct {
 	Objective  float64  `json:"objective"`
 	Achieved   float64  `json:"achieved"`
 	BudgetUsed *float64 `json:"budget_used"`
+	// Month, for an SLO judged month by month, is its worst missed month,
+	// which Achieved is; empty when Achieved is over the period.
+	Month string `json:"month,omitempty"`
 }
 
 // TopCostDrivers is how many services the summary names as cost drivers.
@@ -196,11 +243,20 @@ func signedCount(v *float64) string {
 // the missed SLOs without the owner; then a note of what -o wide adds.
 func SummaryGrids(s *Summary, wide bool) []Grid {
 	prevName := s.PreviousPeriod.Name
-	vs := "vs " + prevName
+	vs := "vs " + s.Comparison.With
+	if s.Comparison.LikeForLike {
+		vs += " (to " + s.PreviousPeriod.MeasuredTo.In(timeZone(s.PreviousPeriod.TimeZone)).Format("2006-01-02 15:04 MST") + ")"
+	}
 	tg := Grid{
 		Title: "Tiers, " + s.Period.PeriodLabel(),
 		Header: []string{"TIER", "OBJECTIVE", "SLOS MET", "AVAILABILITY", "CHANGE", "NINES", "WORST BUDGET USED",
-			"DOWNTIME", "INCIDENTS", "CHANGE", "MTTR", "MTBF", "COST", "CHANGE"},
+			"DOWNTIME", "INCIDENTS", "CHANGE", "MTTR", "MTBF", "COST", "CHANGE", "COVERAGE"},
+	}
+	var reasons []string
+	noteReason := func(r string) {
+		if r != "" && r != s.Comparison.Reason && !slices.Contains(reasons, r) {
+			reasons = append(reasons, r)
+		}
 	}
 	for _, t := range s.Tiers {
 		row := []string{t.Tier, Objective(t.Objective), fmt.Sprintf("%d/%d", t.Met, t.SLOs), optPercent(t.Availability, 3)}
@@ -208,7 +264,11 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 		if t.Change != nil {
 			ch = *t.Change
 		}
+		noteReason(t.ComparisonReason)
 		costChange := "-"
+		if t.ComparisonReason != "" {
+			costChange = NA
+		}
 		if len(ch.Cost) > 0 {
 			var parts []string
 			for c, v := range ch.Cost {
@@ -217,42 +277,72 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 			sort.Strings(parts)
 			costChange = strings.Join(parts, " ")
 		}
-		row = append(row, points(ch.Availability), nines(t.Nines), optPercent(t.WorstBudgetUsed, 1),
-			Duration(time.Duration(t.DowntimeMinutes*float64(time.Minute))), fmt.Sprint(t.Incidents), signedCount(ch.Incidents),
-			optDuration(t.MTTRSeconds), optDuration(t.MTBFSeconds), moneyByCurrency(t.Cost), costChange)
+		na := func(v string) string {
+			if t.ComparisonReason != "" {
+				return NA
+			}
+			return v
+		}
+		row = append(row, na(points(ch.Availability)), nines(t.Nines), optPercent(t.WorstBudgetUsed, 1),
+			Duration(time.Duration(t.DowntimeMinutes*float64(time.Minute))), fmt.Sprint(t.Incidents), na(signedCount(ch.Incidents)),
+			optDuration(t.MTTRSeconds), optDuration(t.MTBFSeconds), moneyByCurrency(t.Cost), costChange, Percent(t.Coverage, 0))
 		tg.Rows = append(tg.Rows, row)
 	}
-	if prevName != "" {
+	switch {
+	case prevName != "" && !s.Comparison.Available:
+		tg.Notes = append(tg.Notes, "No changes (n/a): "+s.Comparison.Reason+". Availability is the mean of the tier's SLOs; budget used the worst.")
+	case prevName != "":
 		tg.Notes = append(tg.Notes, "Changes are "+vs+". Availability is the mean of the tier's SLOs; budget used the worst.")
 	}
+	tg.Notes = append(tg.Notes, fmt.Sprintf("Coverage is the part of the period with data (mean of the SLOs); a change needs %s in both periods.", Percent(s.MinCoverage, 0)))
 	sg := Grid{
 		Title: "Services",
 		Header: []string{"SERVICE", "SLO", "OBJECTIVE", "ACHIEVED", "CHANGE", "NINES", "BUDGET USED",
-			"INCIDENTS", "MTTR", "MTBF", "COST", "CHANGE", "OWNER"},
+			"INCIDENTS", "MTTR", "MTBF", "COST", "CHANGE", "OWNER", "COVERAGE"},
 	}
+	var months [][]string
 	for _, svc := range s.Services {
+		noteReason(svc.ComparisonReason)
 		for i, o := range svc.SLOs {
+			noteReason(o.ComparisonReason)
 			achieved := optPercent(o.Achieved, 3)
 			if o.Achieved == nil {
 				achieved = strings.ReplaceAll(o.DataState, "_", " ")
 			} else if o.Met != nil && !*o.Met {
 				achieved += " MISSED"
+				if missed := missedMonths(o.Months); missed != "" {
+					achieved += " " + missed
+				}
 			}
-			row := []string{svc.Service, o.SLO, Objective(o.Objective), achieved, points(o.Change), nines(o.Nines), optPercent(o.BudgetUsed, 1)}
+			change := points(o.Change)
+			if o.ComparisonReason != "" {
+				change = NA
+			}
+			row := []string{svc.Service, o.SLO, Objective(o.Objective), achieved, change, nines(o.Nines), optPercent(o.BudgetUsed, 1)}
 			if i == 0 {
 				cost, change := "-", "-"
 				if svc.Cost != nil {
 					cost = Money(*svc.Cost, svc.Currency)
 				}
-				if svc.CostChange != nil {
+				switch {
+				case svc.ComparisonReason != "":
+					change = NA
+				case svc.CostChange != nil:
 					change = signedMoney(*svc.CostChange, svc.Currency)
 				}
 				row = append(row, fmt.Sprint(svc.Incidents), optDuration(svc.MTTRSeconds), optDuration(svc.MTBFSeconds), cost, change, ownerLabel(svc.Owner))
 			} else {
 				row = append(row, "", "", "", "", "", "")
 			}
+			row = append(row, Percent(o.Coverage, 0))
 			sg.Rows = append(sg.Rows, row)
+			for _, m := range o.Months {
+				months = append(months, sloMonthRow(svc.Service, o.SLO, Objective(o.Objective), m))
+			}
 		}
+	}
+	for _, r := range reasons {
+		sg.Notes = append(sg.Notes, "n/a: "+r+".")
 	}
 	dg := Grid{Title: "Top cost drivers", Header: []string{"RANK", "SERVICE", "COST", "SHARE", "MAIN COMPONENT", "LARGEST INCIDENT"}}
 	for _, d := range s.TopCostDrivers {
@@ -268,22 +358,82 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 	}
 	mg := Grid{Title: "Missed SLOs", Header: []string{"SERVICE", "SLO", "OBJECTIVE", "ACHIEVED", "BUDGET USED", "OWNER"}}
 	for _, m := range s.Missed {
-		mg.Rows = append(mg.Rows, []string{m.Service, m.SLO, Objective(m.Objective), Percent(m.Achieved, 3), optPercent(m.BudgetUsed, 1), ownerLabel(m.Owner)})
+		achieved := Percent(m.Achieved, 3)
+		if m.Month != "" {
+			achieved += " in " + m.Month
+		}
+		mg.Rows = append(mg.Rows, []string{m.Service, m.SLO, Objective(m.Objective), achieved, optPercent(m.BudgetUsed, 1), ownerLabel(m.Owner)})
 	}
 	if len(s.Missed) == 0 {
 		mg.Notes = append(mg.Notes, "Every SLO with data met its objective.")
+	}
+	out := []Grid{tg, sg}
+	if len(months) > 0 {
+		out = append(out, SLOMonthsGrid(months))
 	}
 	if !wide {
 		tg = dropColumns(tg, 5, 7, 9, 10, 11)
 		tg.Header[5] = "BUDGET USED"
 		sg = dropColumns(sg, 4, 5, 8, 9, 12)
 		mg = dropColumns(mg, 5)
-		for _, g := range []*Grid{&tg, &sg, &dg, &mg} {
+		out[0], out[1] = tg, sg
+		for _, g := range append([]*Grid{&dg, &mg}, pointers(out)...) {
 			g.Notes = wrapNotes(g.Notes, NarrowWidth)
 		}
 		mg.Notes = append(mg.Notes, wideNote("nines, downtime, MTTR, MTBF, the changes in availability and incidents, and the owners"))
 	}
-	return append([]Grid{tg, sg, dg, mg}, LeaderGrids(s, wide)...)
+	out = append(out, dg, mg)
+	return append(out, LeaderGrids(s, wide)...)
+}
+
+func pointers(gs []Grid) []*Grid {
+	out := make([]*Grid, len(gs))
+	for i := range gs {
+		out[i] = &gs[i]
+	}
+	return out
+}
+
+// missedMonths names the months an SLO judged month by month missed:
+// "2026-07".
+func missedMonths(ms []SLOMonth) string {
+	var names []string
+	for _, m := range ms {
+		if m.Met != nil && !*m.Met {
+			names = append(names, m.Month)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return strings.Join(names, ", ")
+}
+
+// sloMonthRow is a row of SLOMonthsGrid.
+func sloMonthRow(service, slo, objective string, m SLOMonth) []string {
+	achieved, met := strings.ReplaceAll(m.DataState, "_", " "), "-"
+	if m.Availability != nil {
+		achieved = Percent(*m.Availability, 3)
+	}
+	if m.Met != nil {
+		met = "yes"
+		if !*m.Met {
+			met = "MISSED"
+		}
+	}
+	return []string{service, slo, m.Month, objective, achieved, met, optPercent(m.BudgetUsed, 1), Percent(m.Coverage, 0)}
+}
+
+// SLOMonthsGrid is a row per month of each SLO judged month by month: an
+// SLO whose window is a calendar month meets its objective over a quarter
+// only when every month met it.
+func SLOMonthsGrid(rows [][]string) Grid {
+	return Grid{
+		Title:  "SLOs judged month by month",
+		Header: []string{"SERVICE", "SLO", "MONTH", "OBJECTIVE", "ACHIEVED", "MET", "BUDGET USED", "COVERAGE"},
+		Rows:   rows,
+		Notes:  []string{"An SLO with a calendar-month window is met over the quarter only when every month met its objective (months in the SLO's time zone)."},
+	}
 }
 
 // nines formats an optional count of nines.
@@ -313,8 +463,13 @@ func (s *Summary) Render(w io.Writer, f Format) (bool, error) {
 // every column.
 func WriteSummary(w io.Writer, f Format, s *Summary) error {
 	title := "Reliability summary: " + s.Period.PeriodLabel()
-	if s.PreviousPeriod.Name != "" {
-		title += ", compared with " + s.PreviousPeriod.Name
+	switch {
+	case s.PreviousPeriod.Name != "" && !s.Comparison.Available:
+		title += ", not compared with " + s.Comparison.With + " (n/a)"
+	case s.Comparison.LikeForLike:
+		title += ", compared with " + s.Comparison.With + " (to " + s.PreviousPeriod.MeasuredTo.In(timeZone(s.PreviousPeriod.TimeZone)).Format("2006-01-02 15:04 MST") + ")"
+	case s.PreviousPeriod.Name != "":
+		title += ", compared with " + s.Comparison.With
 	}
 	var b strings.Builder
 	switch f {

@@ -101,6 +101,8 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		burnQ        []Queries
 		coverage     string
 		coverageStep time.Duration
+		// count, for a period, counts the coverage points with data.
+		count string
 	}
 	plans := make([]plan, len(slos))
 	wanted := map[queryKey]*queryResult{}
@@ -135,6 +137,10 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			}
 			p.coverage, p.coverageStep = coverageQuery(s.SLI, e.Elapsed)
 			want(p.coverage, end)
+			if opts.Period != nil {
+				p.count = "count_over_time" + strings.TrimPrefix(p.coverage, "min_over_time")
+				want(p.count, end)
+			}
 		}
 		if !opts.WindowOnly {
 			p.burn = budget.Windows(s.Alerts)
@@ -183,6 +189,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		}
 		if p.coverage != "" && e.Err == nil && e.SLI.State == DataOK {
 			e.coverage(get(p.coverage), p.coverageStep, p.end)
+			e.countCoverage(get(p.count), p.coverageStep, p.end)
 		}
 		e.Warnings = dedupe(e.Warnings)
 		if e.Err != nil {
@@ -353,6 +360,28 @@ func (e *Evaluation) coverage(r *queryResult, step time.Duration, end time.Time)
 	e.Coverage, e.DataFrom = float64(covered)/float64(e.Elapsed), first
 	e.Assumptions = append(e.Assumptions, fmt.Sprintf("data only from %s (to within %s): %s of the %s window (%.0f%%) is measured, and the budget assumes the rest was alike",
 		first.Format(time.RFC3339), PromQLDuration(step), PromQLDuration(covered), PromQLDuration(e.Elapsed), 100*e.Coverage))
+}
+
+// countCoverage reads the answer of the count query of a period: how many
+// of the coverage query's points have data. Data that stops before the
+// period's end, or a gap, lowers the coverage below what its first sample
+// says.
+func (e *Evaluation) countCoverage(r *queryResult, step time.Duration, end time.Time) {
+	if r == nil || r.err != nil || !r.present || step <= 0 {
+		return
+	}
+	ms := step.Milliseconds()
+	points := end.UnixMilli()/ms - end.Add(-e.Elapsed).UnixMilli()/ms
+	if points <= 0 {
+		return
+	}
+	c := min(1, r.value/float64(points))
+	if c >= e.Coverage || e.Coverage-c < 1/float64(points) {
+		return
+	}
+	e.Coverage = c
+	e.Assumptions = append(e.Assumptions, fmt.Sprintf("data at %.0f of %d points %s apart across the period (%.0f%%): the budget assumes the rest was alike",
+		r.value, points, PromQLDuration(step), 100*c))
 }
 
 // window is one window of an SLO to measure: the SLO window (or period)

@@ -176,3 +176,38 @@ func TestCheckRange(t *testing.T) {
 		}
 	}
 }
+
+// Over a period, data that stops early lowers the coverage: the count of
+// the coverage points with data, not only the first one, says how much.
+func TestEvaluatePeriodCoverageCountsThePointsWithData(t *testing.T) {
+	s := eventsSLO("x")
+	period := slo.CalendarPeriod(slo.Quarter, at, time.UTC) // 2026-Q3, to date at 09-15 12:00
+	before := float64(period.Start.Add(-budget.Day).Unix()) // data from before the period
+	rules := []rule{{"count_over_time(timestamp(", []float64{16}, nil, "", 0},
+		{"min_over_time(timestamp(", []float64{before}, nil, "", 0},
+		{"bad_total", []float64{5}, nil, "", 0}, {"total_total", []float64{10000}, nil, "", 0}}
+	e := slo.Evaluate(context.Background(), &fakeQuerier{rules: rules}, []slo.SLO{s}, slo.EvalOptions{At: at, Period: &period, WindowOnly: true})[0]
+	if e.Err != nil {
+		t.Fatal(e.Err)
+	}
+	// 76.5 days in steps of 76.5d/64 truncated to the minute (28h41m):
+	// 64 points (65 when the grid falls so), of which 16 have data. The
+	// tolerance is one point.
+	if math.Abs(e.Coverage-0.25) > 1.0/64 {
+		t.Errorf("coverage %v, want 16 of about 64 points", e.Coverage)
+	}
+	if got := strings.Join(e.Assumptions, "|"); !strings.Contains(got, "data at 16 of") {
+		t.Errorf("assumptions %q: want the points with data stated", e.Assumptions)
+	}
+	// Without a period (a rolling window), no count is asked.
+	f := &fakeQuerier{rules: rules}
+	e = slo.Evaluate(context.Background(), f, []slo.SLO{s}, slo.EvalOptions{At: at})[0]
+	for _, q := range f.queries {
+		if strings.HasPrefix(q, "count_over_time") {
+			t.Errorf("rolling window asked %q", q)
+		}
+	}
+	if e.Coverage != 1 {
+		t.Errorf("rolling window coverage %v, want 1 (data from before it)", e.Coverage)
+	}
+}

@@ -48,7 +48,7 @@ func LoadContext(ctx context.Context, paths []string, opts LoadOptions) (*Catalo
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{opts: opts, cat: &Catalog{Tiers: map[string]Tier{}}}
+	l := &loader{opts: opts, cat: &Catalog{Tiers: map[string]Tier{}, FS: opts.FS}}
 	docs, err := parseFiles(ctx, opts.FS, files)
 	if err != nil {
 		return nil, err
@@ -301,6 +301,7 @@ func checkVersion(c *fileChecker, v string) {
 
 func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 	checkVersion(c, spec.Version)
+	l.cat.IncidentFiles = append(l.cat.IncidentFiles, incidentFiles(l.opts.FS, c, spec.IncidentFiles)...)
 	if len(spec.Tiers) == 0 {
 		c.addf(path{"tiers"}, "no tiers defined")
 	}

@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"io/fs"
 	"time"
 
 	"github.com/nines-sre/nines/budget"
@@ -10,6 +11,12 @@ import (
 type Catalog struct {
 	Tiers    map[string]Tier
 	Services []Service
+	// IncidentFiles are the incidents files the tiers files name
+	// (incident_files:), resolved and sorted: the default of cost, report
+	// and summary. They are read from FS (see DefaultIncidents).
+	IncidentFiles []string
+	// FS is where the specs were read (nil: the operating system's files).
+	FS fs.FS
 }
 
 // Tier holds the defaults a service of the tier inherits.

@@ -9,6 +9,9 @@ const SpecVersion = "nines/v1"
 type tiersFileSpec struct {
 	Version string              `yaml:"version"`
 	Tiers   map[string]tierSpec `yaml:"tiers"`
+	// IncidentFiles are the default incidents files (paths or globs
+	// relative to the tiers file) of cost, report and summary.
+	IncidentFiles []string `yaml:"incident_files"`
 }
 
 type tierSpec struct {

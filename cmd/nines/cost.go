@@ -59,11 +59,23 @@ over the period in steps of 5 minutes (--step; each step measured over its own
 5 minutes so the steps tile the period), a step burns when its burn rate
 exceeds the SLO's fastest page factor (--threshold; 14.4 for the SRE Workbook
 alerts), and burning steps of a service less than 15 minutes apart
-(--merge-gap) are one incident. --incidents FILE (YAML or CSV) adds incidents
+(--merge-gap) are one incident. An incidents file (YAML or CSV) adds incidents
 the metrics missed, corrects the span of those it overlaps or dismisses them,
 and states who responded: its labor replaces the model's for that incident.
-MTTR is the mean incident duration; MTBF the time outside incidents over the
-number of incidents.
+The files are the specs' incident_files (paths or globs in the tiers file)
+unless --incidents FILE names another, or --incidents none reads none; cost,
+report and summary read the same ones. MTTR is the mean incident duration;
+MTBF the time outside incidents over the number of incidents.
+
+A period is priced alone: its figures depend on the period, the specs, the
+incidents files, the detection flags and --at, never on another period. A
+period still running at --at is "to date". Every SLO carries its data
+coverage (the part of the period with data); under --min-coverage (default
+90%) its figures carry a caveat. Over a calendar quarter an SLO whose window
+is a calendar month is judged month by month, in its own time zone: met only
+if every month met (the "SLOs judged month by month" table); other windows
+are judged on the period's own measurement. The "SLA months" table has each
+SLA month's availability, coverage, band, credit rate and credit.
 
 --what-if 45m [--error-ratio 1] [--slo NAME] --service S prices a window of S
 failing instead, headlined by its total exposure: lost revenue + labor +
@@ -86,12 +98,14 @@ second, and prices the shortest of them.
 -o json prints {"at", "source", "period", "incident_detection",
 "calendar_convention", "services": [{"service", "tier", "owner", "currency",
 "cost_model", "slos": [{"slo", "objective", "availability", "downtime_minutes",
-"met", "revenue_impact", "lost_revenue", ...}], "incidents", "mttr_seconds",
-"mtbf_seconds", "cost": {"currency", "lost_revenue", "labor", "opportunity",
-"sla_credits", "total", "revenue_lines", "labor_lines", "opportunity_line",
+"met", "coverage", "months", "revenue_impact", "lost_revenue", ...}],
+"incidents", "mttr_seconds", "mtbf_seconds", "cost": {"currency",
+"lost_revenue", "labor", "opportunity", "sla_credits", "total", "revenue_lines", "labor_lines", "opportunity_line",
 "sla_credit_lines", "labor_by_role"}}], "incidents": [{"id", "service", "start",
 "end", "duration_seconds", "source", "title", "peak_slo", "peak_burn_rate",
 "downtime_minutes", "slos", "cost"}], "totals": [{"currency", "total", ...}],
+"coverage", "min_coverage", "sla_months": [{"service", "month", "availability",
+"coverage", "band_below", "credit_rate", "credit", ...}], "incident_files",
 "warnings"}; with --what-if {"service", "outage_seconds", "error_ratio",
 "cost", "slos": [{"slo", "hit", "budget_left_before", "budget_left_after",
 "budget_left_cost_before", "budget_left_cost_after", "firing_after", ...}],

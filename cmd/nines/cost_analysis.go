@@ -20,7 +20,7 @@ type detectionFlags struct {
 
 func (d *detectionFlags) addFlags(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&d.incidents, "incidents", "", "incidents file (YAML or CSV) that adds, corrects or dismisses incidents and states their responders")
+	f.StringVar(&d.incidents, "incidents", "", "incidents file (YAML or CSV) that adds, corrects or dismisses incidents and states their responders (default the specs' incident_files; none for no file)")
 	f.DurationVar(&d.step, "step", 0, "incident detection step and window (default 5m, coarser when the data is sampled too sparsely for it)")
 	f.DurationVar(&d.mergeGap, "merge-gap", slo.DefaultMergeGap, "burning spans closer than this are one incident")
 	f.Float64Var(&d.threshold, "threshold", 0, "burn rate above which a step burns (default each SLO's fastest page factor, 14.4 for the SRE Workbook alerts)")
@@ -61,6 +61,10 @@ func priceRequest(env *app.Env, s *streams, sel *selection, period *periodFlags,
 		Incidents: det.incidents,
 		Detection: app.DetectionOptions{Step: det.step, MergeGap: det.mergeGap, Threshold: det.threshold},
 		Progress:  scanProgress(s),
+	}
+	req.MinCoverage = period.coverageRatio()
+	if det.incidents == "none" {
+		req.Incidents, req.NoIncidents = "", true
 	}
 	if previous {
 		prev := period.previous(cur, def)

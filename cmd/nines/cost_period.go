@@ -19,6 +19,8 @@ type periodFlags struct {
 	from    string
 	to      string
 	tz      string
+	// minCoverage is --min-coverage, in percent.
+	minCoverage float64
 
 	// parsed by check
 	windowLen time.Duration
@@ -30,6 +32,7 @@ func (p *periodFlags) addFlags(c *cobra.Command, calendarOnly bool) {
 	f.StringVar(&p.quarter, "quarter", "", "a calendar quarter: 2026-Q3, or quarter (to date)")
 	f.StringVar(&p.month, "month", "", "a calendar month: 2026-09, or month (to date)")
 	f.StringVar(&p.tz, "timezone", "UTC", "time zone of quarters, months and days (IANA name such as Europe/Berlin)")
+	f.Float64Var(&p.minCoverage, "min-coverage", 90, "percent of a period an SLO needs data for: below it its figures carry a caveat and no comparison is made")
 	if calendarOnly {
 		return
 	}
@@ -55,6 +58,9 @@ func (p *periodFlags) check(c *cobra.Command) error {
 			return usageErrorf("give one period: --window, --quarter, --month or --from/--to")
 		}
 		return usageErrorf("give one period: --quarter or --month")
+	}
+	if !(p.minCoverage >= 0 && p.minCoverage <= 100) {
+		return usageErrorf("invalid --min-coverage %v: use a percent from 0 to 100, such as 90", p.minCoverage)
 	}
 	loc, err := time.LoadLocation(p.tz)
 	if err != nil || p.tz == "" {
@@ -167,4 +173,13 @@ func (p *periodFlags) previous(cur slo.Period, def string) slo.Period {
 	}
 	l := cur.Length()
 	return slo.Period{Name: fmt.Sprintf("previous %s", cur.Name), Start: cur.Start.Add(-l), End: cur.Start}
+}
+
+// coverageRatio is --min-coverage as app.PriceRequest takes it: a ratio,
+// negative for no minimum (0 there means the default).
+func (p *periodFlags) coverageRatio() float64 {
+	if p.minCoverage == 0 {
+		return -1
+	}
+	return p.minCoverage / 100
 }

@@ -61,7 +61,10 @@ as an Excel workbook, the same tables as Markdown, or their figures as CSV:
 
 Amounts carry their currency's number format, ratios a percent format, spans
 [h]:mm; header rows are frozen and filtered. Incidents and cost are found and
-priced as nines cost does (see its help and docs/cost.md).
+priced as nines cost does (see its help and docs/cost.md), with the same
+incidents files (the specs' incident_files, or --incidents), so a period's
+totals are those of cost and summary. Each SLO carries its data coverage;
+under --min-coverage (default 90%) its figures carry a caveat.
 
 -o FILE.xlsx writes the workbook, -o FILE.md the tables and -o FILE.csv the
 figures to a file, -o csv or markdown to stdout. Files are written whole or
@@ -71,7 +74,7 @@ not at all.
 		Example: `  # The third quarter of 2026 on the demo data
   nines report --source demo --quarter 2026-Q3 -o q3.xlsx
 
-  # With the post-mortems' incidents, as Markdown on stdout
+  # With another incidents file than the specs' default, as Markdown on stdout
   nines report --quarter 2026-Q3 --incidents incidents.yaml -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {

@@ -61,8 +61,18 @@ measured longer.
 
 Quarters and months are calendar periods in --timezone (default UTC). Incidents
 and cost are found and priced as nines cost does (see its help and
-docs/cost.md); --incidents, --step, --merge-gap and --threshold apply to both
-periods.
+docs/cost.md), each period alone: a quarter has the same figures here, as
+the previous quarter of the next summary, and in cost and report. The
+incidents files (the specs' incident_files, or --incidents), --step,
+--merge-gap and --threshold apply to both periods.
+
+A change is shown only when both periods (and the tier, service or SLO in
+both) have data for at least --min-coverage of their time (default 90%);
+otherwise it is n/a and the reason is printed with it (and in the JSON's
+"comparison"). A period still running at --at is "to date" and is compared
+with the same elapsed part of the period before ("2026-Q3 to the same day").
+An SLO whose window is a calendar month is judged month by month over a
+quarter: met only if every month met.
 
 -o markdown gives a page to paste into a document; -o json prints {"at",
 "source", "period", "previous_period", "headline", "tiers": [{"tier",
@@ -82,8 +92,10 @@ periods.
 "baseline", "overspend", "total"}], "totals": [{"currency", "baseline",
 "overspend", "total"}]}, "risks_at", "top_risks": [{"rank", "service", "slo",
 "window", "budget_left", "burn_rate_1h", "time_to_exhaustion_seconds",
-"reason", ...}], "unranked_slos", "narrative"}. docs/cost.md documents every
-field.
+"reason", ...}], "unranked_slos", "narrative", "previous_coverage", "min_coverage",
+"comparison": {"available", "with", "like_for_like", "measured_to", "reason"}};
+tiers, services and SLOs have "coverage" and "comparison_reason", SLOs
+"months". docs/cost.md documents every field.
 
 ` + csvHelp("The first column, table, names the kind of each row (tiers, services, slos, ...)."),
 		Example: `  # The third quarter of 2026 on the demo data, as Markdown
@@ -92,8 +104,12 @@ field.
   # Q3 with a two-year trend
   nines summary --source demo --quarter 2026-Q3 --quarters 8
 
-  # The critical tier this quarter so far, in Berlin's calendar
-  nines summary --tier critical --timezone Europe/Berlin`,
+  # The critical tier this quarter so far, in Berlin's calendar, against the
+  # same part of the last quarter
+  nines summary --tier critical --quarter quarter --timezone Europe/Berlin
+
+  # Compare even when a period has data for only half its time
+  nines summary --quarter 2026-Q3 --min-coverage 50`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			f, err := outputFormat(opts.output, tableFormats...)

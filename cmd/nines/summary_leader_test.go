@@ -15,13 +15,7 @@ import (
 	"github.com/nines-sre/nines/report"
 )
 
-// demoAt is the demo data's evaluation time: 2026-Q4 is 13.5 days old and
-// checkout is paging.
-var demoArgs = []string{"--source", "demo", "--at", "2026-10-14T12:00:00Z"}
-
-// cent is the tolerance of amounts that must be the same figure from the
-// same pricing path: they are printed to the cent.
-const cent = 0.005
+// demoArgs and cent are in period_test.go.
 
 // demoSummary runs summary -o json on the demo data and decodes it.
 func demoSummary(t *testing.T, args ...string) report.Summary {
@@ -249,7 +243,7 @@ func TestSummaryNarrativeGolden(t *testing.T) {
 		t.Fatalf("the Markdown lacks the narrative paragraph %q", s.Narrative)
 	}
 	golden(t, "summary_demo_narrative.txt", []byte(s.Narrative+"\n"))
-	if !regexp.MustCompile(`Comparison with 2026-Q2 n/a: 2026-Q2 has data for [0-9]+% of its time \(under 90%\)\.`).MatchString(s.Narrative) {
+	if !regexp.MustCompile(`Comparison with 2026-Q2 n/a: 2026-Q2 has data for [0-9]+% of its time \(a comparison needs 90%\)\.`).MatchString(s.Narrative) {
 		t.Errorf("the narrative does not say the comparison with 2026-Q2 is n/a:\n%s", s.Narrative)
 	}
 	met, slos := 0, 0
@@ -266,9 +260,9 @@ func TestSummaryNarrativeGolden(t *testing.T) {
 	if strings.Contains(s.Narrative, "rose") || strings.Contains(s.Narrative, "fell") {
 		t.Errorf("the narrative compares costs with a low-coverage quarter:\n%s", s.Narrative)
 	}
-	// Q4 to date against Q3, measured 13.5 days against 92: n/a too.
+	// Q4 to date is compared like for like: with Q3 to the same day.
 	q4 := demoSummary(t, "--quarter", "quarter", "--quarters", "0")
-	if !strings.Contains(q4.Narrative, "In 2026-Q4 to date") || !strings.Contains(q4.Narrative, "Comparison with 2026-Q3 n/a") {
+	if !strings.Contains(q4.Narrative, "In 2026-Q4 to date") || !strings.Contains(q4.Narrative, "Against 2026-Q3 to the same day, cost") {
 		t.Errorf("Q4 narrative:\n%s", q4.Narrative)
 	}
 }
