@@ -22,6 +22,8 @@ type tierSpec struct {
 	Alerts      []alertSpec `yaml:"alerts"`
 	Gate        *gateSpec   `yaml:"gate"`
 	Cost        *costSpec   `yaml:"cost"`
+
+	Incidents *incidentPolicySpec `yaml:"incidents"`
 }
 
 type alertSpec struct {
@@ -41,6 +43,8 @@ type serviceFileSpec struct {
 	SLOs        []sloSpec         `yaml:"slos"`
 	Gate        *gateSpec         `yaml:"gate"`
 	Cost        *costSpec         `yaml:"cost"`
+
+	Incidents *incidentPolicySpec `yaml:"incidents"`
 }
 
 type ownerSpec struct {
