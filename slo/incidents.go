@@ -30,10 +30,13 @@ import (
 // over it. An interval's start and end fall within a step of the outage's.
 // The service's IncidentPolicy then tells incidents from blips.
 //
-// The steps end at ScanOptions.End (the evaluation time of a period to
-// date), so the last step's window ends there: an interval whose last step
-// burns is ongoing, ends at End, and is measured over its whole span by
-// one query at End, as the period's SLOs are.
+// The steps are whole steps from ScanOptions.Start. When End (the
+// evaluation time of a period to date) falls between two, one more step
+// is measured at End itself, for detection only (the days and records
+// take the whole steps), so that what burns at End is seen. An interval
+// whose last step burns is ongoing: it ends at End, and its SLOs are
+// measured over its whole span by one query at End, as the period's SLOs
+// are.
 //
 // Each event is counted in two windows, so sums of events over steps are
 // twice the events; ratios of the sums are not affected. An SLO's
@@ -57,9 +60,8 @@ const (
 // ScanOptions tunes Scan.
 type ScanOptions struct {
 	// Start and End bound the period scanned; End should not be after the
-	// evaluation time. Only whole steps are scanned, and the last ends at
-	// End: a period that is not a whole number of steps leaves out less
-	// than a step at its start.
+	// evaluation time. Whole steps from Start are scanned, and a last one
+	// at End for detection when End falls between steps.
 	Start, End time.Time
 	// Step is the detection step, measured over twice its length; 0 means
 	// DefaultStep.
@@ -397,9 +399,9 @@ type scanner struct {
 	records []IncidentRecord
 	recAcc  [][]spanAcc
 
-	origin   time.Time // step k ends at origin + k x Step
+	tail     bool // step n+1 is at End, between whole steps
 	mergeGap time.Duration
-	lastHot  bool // the last step of the period burns
+	lastHot  bool // the last step (at End) burns
 
 	// the open span, and the steps since its last burning one
 	open      bool
@@ -419,8 +421,8 @@ func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SL
 	res.Policy.MergeGap = res.Policy.Gap()
 	sc := &scanner{o: o, slos: slos, warn: map[string]bool{}, records: recs, mergeGap: res.Policy.MergeGap}
 	sc.n = max(0, int(o.End.Sub(o.Start)/o.Step))
-	sc.origin = o.End.Add(-time.Duration(sc.n) * o.Step)
-	days := dayBounds(sc.origin, o.End, o.Location)
+	sc.tail = sc.n > 0 && sc.stepTime(sc.n).Before(o.End)
+	days := dayBounds(o.Start, o.Start.Add(time.Duration(sc.n)*o.Step), o.Location)
 	for _, s := range slos {
 		thr := o.Threshold
 		if thr <= 0 {
@@ -454,10 +456,21 @@ func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SL
 			sc.fold(k, vals, k-a)
 		}
 	}
+	if sc.tail {
+		for j, s := range slos {
+			v, err := sc.fetch(ctx, rq, s, sc.n+1, sc.n+1)
+			if err != nil {
+				res.Err = fmt.Errorf("could not scan SLO %s for incidents: %w", s.ID(), err)
+				return res
+			}
+			vals[j] = v
+		}
+		sc.fold(sc.n+1, vals, 0)
+	}
 	if sc.open && sc.lastHot {
 		// Still burning at the end: the interval ends there, measured
 		// over its whole span.
-		sc.spanEnd = sc.stepTime(sc.n)
+		sc.spanEnd = o.End
 		sc.closeSpan()
 		inc := &sc.detected[len(sc.detected)-1]
 		inc.Ongoing = true
@@ -496,7 +509,14 @@ func dayBounds(start, end time.Time, loc *time.Location) [][2]time.Time {
 	return out
 }
 
-func (sc *scanner) stepTime(k int) time.Time { return sc.origin.Add(time.Duration(k) * sc.o.Step) }
+// stepTime is the end of step k's window: Start + k x Step, or End for the
+// step after the whole ones.
+func (sc *scanner) stepTime(k int) time.Time {
+	if sc.tail && k > sc.n {
+		return sc.o.End
+	}
+	return sc.o.Start.Add(time.Duration(k) * sc.o.Step)
+}
 
 // stepValues are one SLO's bad and total per step of a chunk.
 type stepValues struct {
@@ -586,10 +606,12 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 }
 
 // fold adds step k (values at index i of vals) to the day measures, the
-// incident state and the records.
+// incident state and the records; the step at End after the whole ones
+// only to the incident state.
 func (sc *scanner) fold(k int, vals []stepValues, i int) {
 	t := sc.stepTime(k)
 	mid := t.Add(-sc.o.Step)
+	whole := k <= sc.n
 	step := make([]spanAcc, len(sc.slos))
 	hot := false
 	days := sc.scans[0].Days // every SLO has the same days
@@ -598,16 +620,20 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 	}
 	for j := range sc.slos {
 		sl := &sc.scans[j]
-		d := &sl.Days[sc.dayIdx]
-		d.Steps++
 		v := vals[j]
+		if whole {
+			d := &sl.Days[sc.dayIdx]
+			d.Steps++
+			if v.ok[i] {
+				sl.StepsWithData++
+				d.StepsWithData++
+				d.Bad += v.bad[i]
+				d.Total += v.total[i]
+			}
+		}
 		if !v.ok[i] {
 			continue
 		}
-		sl.StepsWithData++
-		d.StepsWithData++
-		d.Bad += v.bad[i]
-		d.Total += v.total[i]
 		r := v.bad[i] / v.total[i]
 		burn := budget.BurnRate(r, sc.objs[j])
 		burning := budget.AlertWindow{Factor: sl.Threshold}.Fires(burn, burn)
@@ -615,18 +641,16 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 		step[j] = spanAcc{bad: v.bad[i], total: v.total[i], steps: 1, peak: r, burning: burning}
 	}
 	for ri, r := range sc.records {
-		if !mid.Before(r.Start) && mid.Before(r.End) {
+		if whole && !mid.Before(r.Start) && mid.Before(r.End) {
 			for j := range step {
 				sc.recAcc[ri][j].add(step[j])
 				sc.recAcc[ri][j].span++
 			}
 		}
 	}
+	sc.lastHot = hot // the last call is the last step
 	// A burning step t stands for the time t - Step (the middle of its
 	// window), or for a sparse SLO for (t - Step, t].
-	if k == sc.n {
-		sc.lastHot = hot
-	}
 	start := t.Add(-sc.o.Step)
 	end := start
 	for j, x := range step {
@@ -713,18 +737,19 @@ func budgetMinutes(s SLO, at time.Time) float64 {
 	return math.Max(1e-9, (1-s.Objective)*length.Minutes())
 }
 
-// measureSpan measures every SLO of inc over its whole span, [Start, End],
-// with one query at End over a window as long as the span, as the
-// period's SLOs are measured: the steps' windows count the half step at
-// each end of a span once and the rest twice, which is exact only when
-// the span is a whole outage. An SLO without data there keeps its
-// measure from the steps.
+// measureSpan measures every SLO of inc over (Start - Step, End] with one
+// query at End, as the period's SLOs are measured: its span, and the step
+// before it that its first burning step's window reaches back to, so that
+// all of an outage that starts within that step counts. The steps' windows
+// would count the last half step once and the rest twice, short of the
+// truth when the outage is still going on. An SLO without data there
+// keeps its measure from the steps.
 func (sc *scanner) measureSpan(ctx context.Context, rq RangeQuerier, inc *Incident) error {
-	d := inc.End.Sub(inc.Start).Truncate(time.Second)
+	d := inc.End.Sub(inc.Start.Add(-sc.o.Step)).Truncate(time.Second)
 	if d <= 0 {
 		return nil
 	}
-	minutes := inc.End.Sub(inc.Start).Minutes()
+	minutes := d.Minutes()
 	at := inc.End
 	value := func(q string) (float64, bool, error) {
 		if q == "" {
@@ -783,8 +808,8 @@ func (sc *scanner) measureSpan(ctx context.Context, rq RangeQuerier, inc *Incide
 		}
 		m := &inc.SLOs[j]
 		m.HasData = true
-		m.ErrorRatio = ratio
 		m.DowntimeMinutes = ratio * minutes
+		m.ErrorRatio = min(1, m.DowntimeMinutes/inc.End.Sub(inc.Start).Minutes())
 		m.BudgetSpent = m.DowntimeMinutes / budgetMinutes(s, inc.Start)
 		if m.PeakErrorRatio < ratio {
 			m.PeakErrorRatio = ratio
