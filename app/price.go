@@ -169,7 +169,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	}
 	return NewCostReport(CostInput{
 		Catalog: p.cat, Period: period, At: p.at, Source: p.src.String(), Evals: evals, Months: months, Scans: scans,
-		Detection: report.NewDetection(p.step, p.reason, p.det.MergeGap, p.det.Threshold), Location: p.loc,
+		Detection: report.NewDetection(p.step, p.reason, slo.MergeGapOf(p.slos, p.det.MergeGap), p.det.Threshold), Location: p.loc,
 	})
 }
 

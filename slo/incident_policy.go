@@ -121,3 +121,21 @@ func checkIncidentPolicy(c *fileChecker, p path, s *incidentPolicySpec, inherite
 	}
 	return out
 }
+
+// MergeGapOf is the merge gap a scan of slos applies: override when above
+// 0 (--merge-gap), else their policies' when they all have the same, else
+// 0 (each service its own).
+func MergeGapOf(slos []SLO, override time.Duration) time.Duration {
+	if override > 0 {
+		return override
+	}
+	var gap time.Duration
+	for i, s := range slos {
+		g := s.Incidents.Gap()
+		if i > 0 && g != gap {
+			return 0
+		}
+		gap = g
+	}
+	return gap
+}

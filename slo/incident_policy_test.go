@@ -85,3 +85,23 @@ func TestIncidentPolicyCounts(t *testing.T) {
 		t.Error("the zero policy counts every interval and merges across the default gap")
 	}
 }
+
+func TestMergeGapOf(t *testing.T) {
+	a, b := scanSLO("a", "x", 0.999), scanSLO("b", "x", 0.999)
+	b.Incidents.MergeGap = time.Hour
+	tests := []struct {
+		name     string
+		slos     []slo.SLO
+		override time.Duration
+		want     time.Duration
+	}{
+		{"--merge-gap wins", []slo.SLO{a, b}, 10 * time.Minute, 10 * time.Minute},
+		{"one policy", []slo.SLO{a, a}, 0, slo.DefaultMergeGap},
+		{"policies differ: each its own", []slo.SLO{a, b}, 0, 0},
+	}
+	for _, tt := range tests {
+		if got := slo.MergeGapOf(tt.slos, tt.override); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
