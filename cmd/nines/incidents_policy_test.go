@@ -158,6 +158,16 @@ func TestDemoIncidentsAsAResponderCountsThem(t *testing.T) {
 	if math.Abs(def.Totals[0].LostRevenue-all.Totals[0].LostRevenue) > 1e-6 || math.Abs(def.Totals[0].SLACredits-all.Totals[0].SLACredits) > 1e-6 {
 		t.Errorf("lost revenue or credits moved: %+v against %+v", def.Totals[0], all.Totals[0])
 	}
+	// The tables show the blips of each service, count and time.
+	for _, format := range []string{"table", "wide", "csv", "markdown"} {
+		code, out, errOut := runCLI(t, "", append([]string{"cost", "--quarter", "2026-Q3", "-o", format}, demoAt...)...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if !strings.Contains(out, "BLIPS") || !strings.Contains(out, "10 (50m)") {
+			t.Errorf("-o %s does not show payments-gateway's 10 blips of 50 minutes:\n%s", format, out)
+		}
+	}
 }
 
 // An incident still burning at --at ends there, marked ongoing in the JSON
