@@ -240,7 +240,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	}
 	return NewCostReport(CostInput{
 		Catalog: p.cat, Period: period, At: p.at, Source: p.src.String(), Evals: evals, Months: months, Scans: scans,
-		Detection: report.NewDetection(p.step, p.reason, p.det.MergeGap, p.det.Threshold), Location: p.loc,
+		Detection: report.NewDetection(p.step, p.reason, slo.MergeGapOf(p.slos, p.det.MergeGap), p.det.Threshold), Location: p.loc,
 		SLOMonths: sloMonths, IncidentFiles: p.files, MinCoverage: p.minCoverage, Notes: p.notes,
 	})
 }
@@ -501,12 +501,30 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 		out.SLOs = append(out.SLOs, sc)
 	}
 	var incidents []report.IncidentCost
+	pol := svc.Incidents
+	if scan.Policy.MergeGap > 0 { // the policy as the scan applied it
+		pol = scan.Policy
+	}
+	out.IncidentPolicy = &report.IncidentPolicy{MinDurationSeconds: pol.MinDuration.Seconds(), MinBudget: pol.MinBudget, MergeGapSeconds: pol.Gap().Seconds()}
 	for _, inc := range scan.Incidents() {
+		if inc.Kind == slo.KindBlip {
+			// Its downtime and lost revenue are in its SLOs' period
+			// figures; it carries no fixed cost and is no incident.
+			out.Blips++
+			out.BlipSeconds += inc.Duration().Seconds()
+			dt := 0.0
+			for _, s := range inc.SLOs {
+				dt = math.Max(dt, s.DowntimeMinutes)
+			}
+			out.BlipDowntimeMinutes += dt
+			continue
+		}
+		planned := inc.Kind == slo.KindPlanned
 		ic := report.IncidentCost{
 			ID:      svc.Name + "/" + inc.Start.UTC().Format("2006-01-02T15:04Z"),
 			Service: svc.Name, Tier: svc.Tier, Source: inc.Source,
 			Start: inc.Start.UTC(), End: inc.End.UTC(), DurationSeconds: inc.Duration().Seconds(),
-			SLOs: []report.IncidentSLO{},
+			SLOs: []report.IncidentSLO{}, Ongoing: inc.Ongoing, Planned: planned,
 		}
 		if inc.Record != nil {
 			ic.Title, ic.RecordFile, ic.RecordLine = inc.Record.Title, inc.Record.File, inc.Record.Line
@@ -516,6 +534,7 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 			is := report.IncidentSLO{SLO: s.SLO, Burning: s.Burning}
 			if s.HasData {
 				is.ErrorRatio, is.PeakErrorRatio, is.PeakBurnRate, is.DowntimeMinutes = num(s.ErrorRatio), num(s.PeakErrorRatio), num(s.PeakBurnRate), num(s.DowntimeMinutes)
+				is.BudgetSpent = num(s.BudgetSpent)
 				ic.DowntimeMinutes = math.Max(ic.DowntimeMinutes, s.DowntimeMinutes)
 				rev = append(rev, cost.LostRevenue(m, s.SLO, s.DowntimeMinutes))
 			}
@@ -523,6 +542,15 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 		}
 		if p := inc.Peak(); p.HasData {
 			ic.PeakSLO, ic.PeakErrorRatio, ic.PeakBurnRate = p.SLO, num(p.PeakErrorRatio), num(p.PeakBurnRate)
+		}
+		if planned {
+			// No incident overhead: its lost revenue only, which the
+			// service's period figures already hold.
+			if m.Configured() {
+				ic.Cost = newBreakdown(cost.Breakdown{Currency: m.Currency, Revenue: rev}, m)
+			}
+			incidents = append(incidents, ic)
+			continue
 		}
 		out.Incidents++
 		out.IncidentSeconds += ic.DurationSeconds
@@ -697,6 +725,9 @@ func dailyRows(r *report.CostReport, scans []slo.ServiceScan, models map[string]
 	rows := func(yield func(report.DailyRow) bool) {
 		incidents := map[key][2]float64{} // count, cost
 		for _, inc := range r.Incidents {
+			if inc.Planned {
+				continue
+			}
 			k := key{inc.Service, inc.PeakSLO, dayOf(inc.Start)}
 			v := incidents[k]
 			v[0]++

@@ -100,6 +100,26 @@ type ServiceCost struct {
 	MTBFSeconds *float64 `json:"mtbf_seconds"`
 	// Cost is null without a cost model.
 	Cost *Breakdown `json:"cost"`
+	// Blips counts the intervals the incident policy does not count as
+	// incidents (too short and too small); BlipSeconds sums their
+	// durations and BlipDowntimeMinutes their downtime (each blip's
+	// largest of its SLOs'). Their downtime and lost revenue are in the
+	// SLOs' figures; they carry no labor or opportunity.
+	Blips               int     `json:"blips"`
+	BlipSeconds         float64 `json:"blip_seconds"`
+	BlipDowntimeMinutes float64 `json:"blip_downtime_minutes"`
+	// IncidentPolicy is the policy applied to the service's intervals.
+	IncidentPolicy *IncidentPolicy `json:"incident_policy"`
+}
+
+// IncidentPolicy is the incident policy applied to a service: an interval
+// is an incident when it lasted at least MinDurationSeconds or spent at
+// least MinBudget (a ratio) of an SLO window's error budget; spans closer
+// than MergeGapSeconds are one interval.
+type IncidentPolicy struct {
+	MinDurationSeconds float64 `json:"min_duration_seconds"`
+	MinBudget          float64 `json:"min_budget"`
+	MergeGapSeconds    float64 `json:"merge_gap_seconds"`
 }
 
 // SLOCost is one SLO over the period.
@@ -280,6 +300,9 @@ type IncidentSLO struct {
 	PeakErrorRatio  *float64 `json:"peak_error_ratio"`
 	PeakBurnRate    *float64 `json:"peak_burn_rate"`
 	DowntimeMinutes *float64 `json:"downtime_minutes"`
+	// BudgetSpent is the share of the SLO window's error budget the
+	// incident spent (for a calendar window, the one it started in).
+	BudgetSpent *float64 `json:"budget_spent"`
 }
 
 // CurrencyTotal sums the services of one currency.

@@ -76,10 +76,12 @@ func (p PeriodInfo) PeriodLabel() string {
 func CostServicesGrid(r *CostReport, wide bool) Grid {
 	g := Grid{
 		Title:  "Cost by service, " + r.Period.PeriodLabel(),
-		Header: []string{"SERVICE", "TIER", "INCIDENTS", "MTTR", "MTBF", "LOST REVENUE", "LABOR", "OPPORTUNITY", "SLA CREDITS", "TOTAL"},
+		Header: []string{"SERVICE", "TIER", "INCIDENTS", "BLIPS", "MTTR", "MTBF", "LOST REVENUE", "LABOR", "OPPORTUNITY", "SLA CREDITS", "TOTAL"},
 	}
+	blips := 0
 	for _, s := range r.Services {
-		row := []string{s.Service, s.Tier, fmt.Sprint(s.Incidents), optDuration(s.MTTRSeconds), optDuration(s.MTBFSeconds),
+		blips += s.Blips
+		row := []string{s.Service, s.Tier, fmt.Sprint(s.Incidents), blipCell(s), optDuration(s.MTTRSeconds), optDuration(s.MTBFSeconds),
 			money(s.Cost, func(b *Breakdown) float64 { return b.LostRevenue }),
 			money(s.Cost, func(b *Breakdown) float64 { return b.Labor }),
 			money(s.Cost, func(b *Breakdown) float64 { return b.Opportunity }),
@@ -92,15 +94,26 @@ func CostServicesGrid(r *CostReport, wide bool) Grid {
 		g.Rows = append(g.Rows, row)
 	}
 	for _, t := range r.Totals {
-		g.Rows = append(g.Rows, []string{"total " + t.Currency, "", "", "", "",
+		g.Rows = append(g.Rows, []string{"total " + t.Currency, "", "", "", "", "",
 			Money(t.LostRevenue, t.Currency), Money(t.Labor, t.Currency), Money(t.Opportunity, t.Currency),
 			Money(t.SLACredits, t.Currency), Money(t.Total, t.Currency)})
 	}
+	if blips > 0 {
+		g.Notes = append(g.Notes, "BLIPS: intervals shorter than the incident policy's min_duration that spent less than its min_budget; their downtime and lost revenue are counted, no labor or opportunity.")
+	}
 	if !wide {
-		g = dropColumns(g, 1, 4)
+		g = dropColumns(g, 1, 5)
 		g.Notes = wrapNotes(g.Notes, NarrowWidth)
 	}
 	return g
+}
+
+// blipCell is a service's blips: "3 (15m)", or "0".
+func blipCell(s ServiceCost) string {
+	if s.Blips == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%d (%s)", s.Blips, Duration(time.Duration(s.BlipSeconds*float64(time.Second))))
 }
 
 // dropColumns is g without the columns at the given indexes.
@@ -214,7 +227,17 @@ func CostIncidentsGrid(r *CostReport, wide bool) Grid {
 		Header: []string{"START", "SERVICE", "DURATION", "PEAK", "DOWNTIME", "SOURCE", "LOST REVENUE", "LABOR", "OPPORTUNITY", "TOTAL", "TITLE"},
 	}
 	loc := timeZone(r.Period.TimeZone)
+	ongoing, planned := false, false
 	for _, i := range r.Incidents {
+		duration := Duration(i.Duration())
+		switch {
+		case i.Ongoing:
+			duration += ", ongoing"
+			ongoing = true
+		case i.Planned:
+			duration += ", planned"
+			planned = true
+		}
 		peak := "-"
 		if i.PeakBurnRate != nil {
 			peak = fmt.Sprintf("%s %sx", i.PeakSLO, Float(*i.PeakBurnRate, 1))
@@ -224,7 +247,7 @@ func CostIncidentsGrid(r *CostReport, wide bool) Grid {
 			title = "-"
 		}
 		g.Rows = append(g.Rows, []string{
-			i.Start.In(loc).Format("2006-01-02 15:04"), i.Service, Duration(i.Duration()), peak,
+			i.Start.In(loc).Format("2006-01-02 15:04"), i.Service, duration, peak,
 			Duration(time.Duration(i.DowntimeMinutes * float64(time.Minute))), i.Source,
 			money(i.Cost, func(b *Breakdown) float64 { return b.LostRevenue }),
 			money(i.Cost, func(b *Breakdown) float64 { return b.Labor }),
@@ -235,6 +258,12 @@ func CostIncidentsGrid(r *CostReport, wide bool) Grid {
 	}
 	if len(r.Incidents) == 0 {
 		g.Notes = append(g.Notes, "No incidents in the period.")
+	}
+	if ongoing {
+		g.Notes = append(g.Notes, "ongoing: still burning at the end of the measured period ("+r.Period.MeasuredTo.In(loc).Format("2006-01-02 15:04 MST")+"); it ends there, with all its downtime to then.")
+	}
+	if planned {
+		g.Notes = append(g.Notes, "planned: a planned interval of the incidents file: its downtime and lost revenue count, no labor or opportunity, not counted as an incident.")
 	}
 	if !wide {
 		for _, row := range g.Rows {
@@ -344,6 +373,33 @@ func BreakdownRows(b *Breakdown, incidents int) [][]string {
 	return rows
 }
 
+// policyNote describes the incident policies of r's services: "merged
+// across gaps under 30m; an incident lasts 15m or spends 20% of an SLO's
+// budget", each figure listing its distinct values.
+func policyNote(r *CostReport) string {
+	var gaps, durations, budgets []string
+	add := func(list *[]string, v string) {
+		if !slices.Contains(*list, v) {
+			*list = append(*list, v)
+		}
+	}
+	for _, s := range r.Services {
+		if p := s.IncidentPolicy; p != nil {
+			add(&gaps, Duration(time.Duration(p.MergeGapSeconds*float64(time.Second))))
+			add(&durations, Duration(time.Duration(p.MinDurationSeconds*float64(time.Second))))
+			add(&budgets, Percent(p.MinBudget, 0))
+		}
+	}
+	if r.Detection.MergeGapSeconds > 0 || len(gaps) == 0 {
+		gaps = []string{Duration(time.Duration(r.Detection.MergeGapSeconds * float64(time.Second)))}
+	}
+	s := "merged across gaps under " + strings.Join(gaps, " or ")
+	if len(durations) > 0 {
+		s += fmt.Sprintf("; an incident lasts %s or spends %s of an SLO's error budget, else it is a blip", strings.Join(durations, " or "), strings.Join(budgets, " or "))
+	}
+	return s
+}
+
 func roundTo3(v float64) float64 { return float64(int64(v*1000+0.5)) / 1000 }
 
 func timeZone(name string) *time.Location {
@@ -367,12 +423,11 @@ func CostGrids(r *CostReport, wide bool) []Grid {
 	}
 	gs = append(gs, CostIncidentsGrid(r, wide), CostBreakdownGrid(r, wide))
 	last := &gs[len(gs)-1]
-	last.Notes = append(last.Notes, fmt.Sprintf("Incidents: steps of %s, burn above each SLO's fastest page factor, merged across gaps under %s.",
-		r.Detection.Step, Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second)))))
+	burn := "each SLO's fastest page factor"
 	if r.Detection.Threshold != nil {
-		last.Notes[len(last.Notes)-1] = fmt.Sprintf("Incidents: steps of %s, burn above %sx, merged across gaps under %s.",
-			r.Detection.Step, plainNumber(*r.Detection.Threshold), Duration(time.Duration(r.Detection.MergeGapSeconds*float64(time.Second))))
+		burn = plainNumber(*r.Detection.Threshold) + "x"
 	}
+	last.Notes = append(last.Notes, fmt.Sprintf("Incidents: steps of %s, burn above %s, %s.", r.Detection.Step, burn, policyNote(r)))
 	if files := r.IncidentFiles; len(files) > 0 {
 		last.Notes = append(last.Notes, "Incidents files: "+strings.Join(files, ", ")+".")
 	}

@@ -9,7 +9,7 @@ var costKinds = []rowKind{
 		"at", "source", "calendar_convention", "detection_step_seconds", "merge_gap_seconds", "incident_threshold"}},
 	{"totals", []string{"period", "currency", "lost_revenue", "labor", "opportunity", "sla_credits", "total"}},
 	{"services", []string{"period", "service", "tier", "owner_team", "owner_contact", "cost_model", "currency",
-		"incidents", "incident_seconds", "mttr_seconds", "mtbf_seconds",
+		"incidents", "incident_seconds", "mttr_seconds", "mtbf_seconds", "blips", "blip_seconds", "blip_downtime_seconds",
 		"lost_revenue", "labor", "opportunity", "sla_credits", "total"}},
 	{"slos", []string{"period", "service", "slo", "tier", "sli_kind", "objective", "data_state", "coverage",
 		"error_ratio", "availability", "nines", "budget_used_ratio", "downtime_seconds", "met",
@@ -20,7 +20,7 @@ var costKinds = []rowKind{
 		"duration_seconds", "ongoing", "planned", "peak_slo", "peak_error_ratio", "peak_burn_rate", "downtime_seconds",
 		"currency", "lost_revenue", "labor", "opportunity", "total", "record_file", "record_line"}},
 	{"incident_slos", []string{"period", "incident_id", "service", "slo", "burning", "error_ratio", "peak_error_ratio",
-		"peak_burn_rate", "downtime_seconds"}},
+		"peak_burn_rate", "downtime_seconds", "budget_spent_ratio"}},
 	{"cost_lines", []string{"period", "service", "component", "item", "person_hours", "currency", "amount"}},
 	{"sla_months", []string{"period", "service", "slo", "month", "start", "end", "coverage", "availability",
 		"band_below", "credit_rate", "monthly_contract_value", "month_share", "currency", "credit"}},
@@ -67,7 +67,8 @@ func addCostBody(m *machine, r *CostReport) {
 				amount{s.Cost.SLACredits, c}, amount{s.Cost.Total, c}
 		}
 		m.add("services", name, s.Service, s.Tier, s.Owner.Team, s.Owner.Contact, s.CostModel, c,
-			s.Incidents, s.IncidentSeconds, s.MTTRSeconds, s.MTBFSeconds, lost, labor, opp, credits, total)
+			s.Incidents, s.IncidentSeconds, s.MTTRSeconds, s.MTBFSeconds, s.Blips, s.BlipSeconds, s.BlipDowntimeMinutes*60,
+			lost, labor, opp, credits, total)
 	}
 	for _, s := range r.Services {
 		for _, o := range s.SLOs {
@@ -102,7 +103,7 @@ func addCostBody(m *machine, r *CostReport) {
 	for _, i := range r.Incidents {
 		for _, o := range i.SLOs {
 			m.add("incident_slos", name, i.ID, i.Service, o.SLO, o.Burning, o.ErrorRatio, o.PeakErrorRatio, o.PeakBurnRate,
-				minutesAsSeconds(o.DowntimeMinutes))
+				minutesAsSeconds(o.DowntimeMinutes), o.BudgetSpent)
 		}
 	}
 	for _, s := range r.Services {

@@ -24,10 +24,19 @@ import (
 // Step t stands for the time around t - Step, the middle of its window. It
 // burns when its error ratio ÷ (1 − objective) exceeds the SLO's threshold
 // (by default the factor of its fastest page alert). Burning steps of any
-// SLO of a service make one incident of the service, from the first burning
+// SLO of a service make one interval of the service, from the first burning
 // step's middle to the last one's (or one step long), merged with the next
-// when less than MergeGap apart; every SLO of the service is measured over
-// it. An incident's start and end fall within a step of the outage's.
+// when less than the merge gap apart; every SLO of the service is measured
+// over it. An interval's start and end fall within a step of the outage's.
+// The service's IncidentPolicy then tells incidents from blips.
+//
+// The steps are whole steps from ScanOptions.Start. When End (the
+// evaluation time of a period to date) falls between two, one more step
+// is measured at End itself, for detection only (the days and records
+// take the whole steps), so that what burns at End is seen. An interval
+// whose last step burns is ongoing: it ends at End, and its SLOs are
+// measured over its whole span by one query at End, as the period's SLOs
+// are.
 //
 // Each event is counted in two windows, so sums of events over steps are
 // twice the events; ratios of the sums are not affected. An SLO's
@@ -41,8 +50,6 @@ const (
 	// SRE Workbook's fastest page alert (14.4x over 1h and 5m). Each step is
 	// measured over twice the step.
 	DefaultStep = 5 * time.Minute
-	// DefaultMergeGap merges burning spans less than 15 minutes apart.
-	DefaultMergeGap = 15 * time.Minute
 	// DefaultMaxPoints is the most steps asked of one range query:
 	// Prometheus refuses more than 11,000 points per series.
 	DefaultMaxPoints = 10000
@@ -53,7 +60,8 @@ const (
 // ScanOptions tunes Scan.
 type ScanOptions struct {
 	// Start and End bound the period scanned; End should not be after the
-	// evaluation time. Only whole steps are scanned.
+	// evaluation time. Whole steps from Start are scanned, and a last one
+	// at End for detection when End falls between steps.
 	Start, End time.Time
 	// Step is the detection step, measured over twice its length; 0 means
 	// DefaultStep.
@@ -63,7 +71,8 @@ type ScanOptions struct {
 	// (t - Step, t]: a burning step t of such an SLO then stands for that
 	// step, and an incident runs to its end. ProbeStep tells.
 	Sparse map[SLIKind]bool
-	// MergeGap merges burning spans closer than it; 0 means DefaultMergeGap.
+	// MergeGap merges burning spans closer than it (--merge-gap); 0 means
+	// each service's IncidentPolicy.MergeGap.
 	MergeGap time.Duration
 	// Threshold is the burn rate above which a step burns; 0 means each
 	// SLO's FastestPageFactor.
@@ -86,9 +95,6 @@ type ScanOptions struct {
 func (o ScanOptions) withDefaults() ScanOptions {
 	if o.Step <= 0 {
 		o.Step = DefaultStep
-	}
-	if o.MergeGap <= 0 {
-		o.MergeGap = DefaultMergeGap
 	}
 	if o.Location == nil {
 		o.Location = time.UTC
@@ -135,6 +141,9 @@ type ServiceScan struct {
 	Service string
 	// Step is the step scanned.
 	Step time.Duration
+	// Policy is the service's incident policy as applied: its MergeGap is
+	// the one used (ScanOptions.MergeGap when set).
+	Policy IncidentPolicy
 	// SLOs are the service's scanned SLOs, in the order given.
 	SLOs []SLOScan
 	// Detected are the incidents found in the metrics, by start.
@@ -198,6 +207,20 @@ const (
 	SourceFile = "file"
 )
 
+// Kinds of interval.
+const (
+	// KindIncident: priced as an incident, with its fixed labor and
+	// opportunity, and counted in incidents, MTTR and MTBF.
+	KindIncident = "incident"
+	// KindBlip: shorter than the policy's min_duration and spent less than
+	// its min_budget. Its downtime counts in its SLOs' period figures; it
+	// carries no fixed cost and is not counted as an incident.
+	KindBlip = "blip"
+	// KindPlanned: a planned interval of the incidents file (maintenance):
+	// its downtime counts, it carries no incident overhead.
+	KindPlanned = "planned"
+)
+
 // Incident is one incident of a service: a span [Start, End) and every SLO
 // of the service measured over it.
 type Incident struct {
@@ -208,6 +231,22 @@ type Incident struct {
 	Source string
 	// Record is the incidents-file record that states or corrects it.
 	Record *IncidentRecord
+	// Kind is KindIncident, KindBlip or KindPlanned; ServiceScan.Incidents
+	// sets it.
+	Kind string
+	// Ongoing is set when the interval still burns at the end of the scan:
+	// it ends there, and its SLOs are measured over its whole span.
+	Ongoing bool
+}
+
+// BudgetSpent is the largest share of an SLO window's error budget that
+// the interval spent.
+func (i Incident) BudgetSpent() float64 {
+	b := 0.0
+	for _, s := range i.SLOs {
+		b = math.Max(b, s.BudgetSpent)
+	}
+	return b
 }
 
 // Duration is End - Start.
@@ -226,8 +265,11 @@ type IncidentSLO struct {
 	// Burning is set when the SLO crossed its threshold during the incident.
 	Burning bool
 	// DowntimeMinutes is bad ÷ total over the incident's steps x their
-	// number x the step.
+	// number x the step (over its whole span for an ongoing one).
 	DowntimeMinutes float64
+	// BudgetSpent is DowntimeMinutes over the error budget's minutes of the
+	// SLO window (for a calendar window, the one the incident starts in).
+	BudgetSpent float64
 }
 
 // Peak is the SLO measure with the highest peak burn rate.
@@ -241,10 +283,13 @@ func (i Incident) Peak() IncidentSLO {
 	return p
 }
 
-// Incidents applies the incidents file to the detected incidents: a record
-// replaces every detected incident it overlaps (a correction) or, when it
-// overlaps none, is added; a dismissed record removes the detected
-// incidents it overlaps and adds nothing. The result is sorted by start.
+// Incidents applies the incidents file to the detected intervals and sets
+// each one's Kind: a record replaces every detected interval it overlaps
+// (a correction) or, when it overlaps none, is added; a dismissed record
+// removes the detected intervals it overlaps and adds nothing. A record is
+// an incident (KindPlanned when planned); a detected interval is an
+// incident when the service's Policy counts it, else a blip. The result is
+// sorted by start.
 func (s ServiceScan) Incidents() []Incident {
 	out := make([]Incident, 0, len(s.Detected)+len(s.Records))
 	replaced := make([]bool, len(s.Detected))
@@ -261,10 +306,18 @@ func (s ServiceScan) Incidents() []Incident {
 		if overlaps {
 			r.Source = SourceCorrected
 		}
+		r.Kind = KindIncident
+		if r.Record.Planned {
+			r.Kind = KindPlanned
+		}
 		out = append(out, r)
 	}
 	for i, d := range s.Detected {
 		if !replaced[i] {
+			d.Kind = KindBlip
+			if s.Policy.Counts(d.Duration(), d.BudgetSpent()) {
+				d.Kind = KindIncident
+			}
 			out = append(out, d)
 		}
 	}
@@ -346,6 +399,10 @@ type scanner struct {
 	records []IncidentRecord
 	recAcc  [][]spanAcc
 
+	tail     bool // step n+1 is at End, between whole steps
+	mergeGap time.Duration
+	lastHot  bool // the last step (at End) burns
+
 	// the open span, and the steps since its last burning one
 	open      bool
 	spanStart time.Time
@@ -357,9 +414,14 @@ type scanner struct {
 }
 
 func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SLO, recs []IncidentRecord, o ScanOptions) ServiceScan {
-	res := ServiceScan{Service: service, Step: o.Step}
-	sc := &scanner{o: o, slos: slos, warn: map[string]bool{}, records: recs}
-	sc.n = int(o.End.Sub(o.Start) / o.Step)
+	res := ServiceScan{Service: service, Step: o.Step, Policy: slos[0].Incidents}
+	if o.MergeGap > 0 {
+		res.Policy.MergeGap = o.MergeGap
+	}
+	res.Policy.MergeGap = res.Policy.Gap()
+	sc := &scanner{o: o, slos: slos, warn: map[string]bool{}, records: recs, mergeGap: res.Policy.MergeGap}
+	sc.n = max(0, int(o.End.Sub(o.Start)/o.Step))
+	sc.tail = sc.n > 0 && sc.stepTime(sc.n).Before(o.End)
 	days := dayBounds(o.Start, o.Start.Add(time.Duration(sc.n)*o.Step), o.Location)
 	for _, s := range slos {
 		thr := o.Threshold
@@ -394,6 +456,29 @@ func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SL
 			sc.fold(k, vals, k-a)
 		}
 	}
+	if sc.tail {
+		for j, s := range slos {
+			v, err := sc.fetch(ctx, rq, s, sc.n+1, sc.n+1)
+			if err != nil {
+				res.Err = fmt.Errorf("could not scan SLO %s for incidents: %w", s.ID(), err)
+				return res
+			}
+			vals[j] = v
+		}
+		sc.fold(sc.n+1, vals, 0)
+	}
+	if sc.open && sc.lastHot {
+		// Still burning at the end: the interval ends there, measured
+		// over its whole span.
+		sc.spanEnd = o.End
+		sc.closeSpan()
+		inc := &sc.detected[len(sc.detected)-1]
+		inc.Ongoing = true
+		if err := sc.measureSpan(ctx, rq, inc); err != nil {
+			res.Err = fmt.Errorf("could not measure the ongoing incident of %s: %w", service, err)
+			return res
+		}
+	}
 	sc.closeSpan()
 	res.SLOs = sc.scans
 	res.Detected = sc.detected
@@ -424,7 +509,14 @@ func dayBounds(start, end time.Time, loc *time.Location) [][2]time.Time {
 	return out
 }
 
-func (sc *scanner) stepTime(k int) time.Time { return sc.o.Start.Add(time.Duration(k) * sc.o.Step) }
+// stepTime is the end of step k's window: Start + k x Step, or End for the
+// step after the whole ones.
+func (sc *scanner) stepTime(k int) time.Time {
+	if sc.tail && k > sc.n {
+		return sc.o.End
+	}
+	return sc.o.Start.Add(time.Duration(k) * sc.o.Step)
+}
 
 // stepValues are one SLO's bad and total per step of a chunk.
 type stepValues struct {
@@ -514,10 +606,12 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 }
 
 // fold adds step k (values at index i of vals) to the day measures, the
-// incident state and the records.
+// incident state and the records; the step at End after the whole ones
+// only to the incident state.
 func (sc *scanner) fold(k int, vals []stepValues, i int) {
 	t := sc.stepTime(k)
 	mid := t.Add(-sc.o.Step)
+	whole := k <= sc.n
 	step := make([]spanAcc, len(sc.slos))
 	hot := false
 	days := sc.scans[0].Days // every SLO has the same days
@@ -526,16 +620,20 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 	}
 	for j := range sc.slos {
 		sl := &sc.scans[j]
-		d := &sl.Days[sc.dayIdx]
-		d.Steps++
 		v := vals[j]
+		if whole {
+			d := &sl.Days[sc.dayIdx]
+			d.Steps++
+			if v.ok[i] {
+				sl.StepsWithData++
+				d.StepsWithData++
+				d.Bad += v.bad[i]
+				d.Total += v.total[i]
+			}
+		}
 		if !v.ok[i] {
 			continue
 		}
-		sl.StepsWithData++
-		d.StepsWithData++
-		d.Bad += v.bad[i]
-		d.Total += v.total[i]
 		r := v.bad[i] / v.total[i]
 		burn := budget.BurnRate(r, sc.objs[j])
 		burning := budget.AlertWindow{Factor: sl.Threshold}.Fires(burn, burn)
@@ -543,13 +641,14 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 		step[j] = spanAcc{bad: v.bad[i], total: v.total[i], steps: 1, peak: r, burning: burning}
 	}
 	for ri, r := range sc.records {
-		if !mid.Before(r.Start) && mid.Before(r.End) {
+		if whole && !mid.Before(r.Start) && mid.Before(r.End) {
 			for j := range step {
 				sc.recAcc[ri][j].add(step[j])
 				sc.recAcc[ri][j].span++
 			}
 		}
 	}
+	sc.lastHot = hot // the last call is the last step
 	// A burning step t stands for the time t - Step (the middle of its
 	// window), or for a sparse SLO for (t - Step, t].
 	start := t.Add(-sc.o.Step)
@@ -583,7 +682,7 @@ func (sc *scanner) fold(k int, vals []stepValues, i int) {
 		}
 		sc.quiet++
 		// A burning step after this one would start at t or later.
-		if t.Sub(sc.spanEnd) >= sc.o.MergeGap {
+		if t.Sub(sc.spanEnd) >= sc.mergeGap {
 			sc.closeSpan()
 		}
 	}
@@ -620,10 +719,104 @@ func (sc *scanner) incident(start, end time.Time, acc []spanAcc) Incident {
 			m.DowntimeMinutes = math.Min(m.DowntimeMinutes, minutes)
 			m.PeakErrorRatio = a.peak
 			m.PeakBurnRate = budget.BurnRate(a.peak, sc.objs[j])
+			m.BudgetSpent = m.DowntimeMinutes / budgetMinutes(s, start)
 		}
 		inc.SLOs = append(inc.SLOs, m)
 	}
 	return inc
+}
+
+// budgetMinutes is the error budget of s's window in minutes: (1 -
+// objective) x the window's minutes; for a calendar window, the month or
+// quarter that contains at.
+func budgetMinutes(s SLO, at time.Time) float64 {
+	_, length := s.Window.Bounds(at)
+	if s.Window.Calendar == "" && length <= 0 {
+		length = 30 * budget.Day
+	}
+	return math.Max(1e-9, (1-s.Objective)*length.Minutes())
+}
+
+// measureSpan measures every SLO of inc over (Start - Step, End] with one
+// query at End, as the period's SLOs are measured: its span, and the step
+// before it that its first burning step's window reaches back to, so that
+// all of an outage that starts within that step counts. The steps' windows
+// would count the last half step once and the rest twice, short of the
+// truth when the outage is still going on. An SLO without data there
+// keeps its measure from the steps.
+func (sc *scanner) measureSpan(ctx context.Context, rq RangeQuerier, inc *Incident) error {
+	d := inc.End.Sub(inc.Start.Add(-sc.o.Step)).Truncate(time.Second)
+	if d <= 0 {
+		return nil
+	}
+	minutes := d.Minutes()
+	at := inc.End
+	value := func(q string) (float64, bool, error) {
+		if q == "" {
+			return 0, false, nil
+		}
+		res, err := rq.QueryRange(ctx, q, at, at, sc.o.Step)
+		if err == nil {
+			err = CheckRange(q, res, at, at, sc.o.Step)
+		}
+		if err != nil {
+			return 0, false, err
+		}
+		v, ok := 0.0, false
+		for _, ser := range res.Series {
+			for _, p := range ser.Points {
+				if !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
+					v, ok = v+p.V, true
+				}
+			}
+		}
+		return v, ok, nil
+	}
+	for j, s := range sc.slos {
+		qs := s.SLI.Queries(d)
+		var ratio float64
+		switch {
+		case s.SLI.Kind == Raw:
+			r, ok, err := value(qs.ErrorRatio)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			ratio = min(max(r, 0), 1)
+		default:
+			total, ok, err := value(qs.Total)
+			if err != nil {
+				return err
+			}
+			if !ok || total <= 0 {
+				continue
+			}
+			q := qs.Bad
+			if q == "" {
+				q = qs.Good
+			}
+			x, _, err := value(q)
+			if err != nil {
+				return err
+			}
+			if qs.Bad == "" {
+				x = total - x
+			}
+			ratio = min(max(x/total, 0), 1)
+		}
+		m := &inc.SLOs[j]
+		m.HasData = true
+		m.DowntimeMinutes = ratio * minutes
+		m.ErrorRatio = min(1, m.DowntimeMinutes/inc.End.Sub(inc.Start).Minutes())
+		m.BudgetSpent = m.DowntimeMinutes / budgetMinutes(s, inc.Start)
+		if m.PeakErrorRatio < ratio {
+			m.PeakErrorRatio = ratio
+			m.PeakBurnRate = budget.BurnRate(ratio, sc.objs[j])
+		}
+	}
+	return nil
 }
 
 // StepProbe is what ProbeStep found out about the data's resolution.

@@ -27,6 +27,11 @@ type IncidentRecord struct {
 	// Dismissed removes the detected incidents the record overlaps (a false
 	// alarm) and adds none.
 	Dismissed bool
+	// Planned marks a planned interval (maintenance): it replaces the
+	// detected intervals it overlaps like a correction, its downtime counts,
+	// and it carries no incident overhead (no labor, no opportunity) and
+	// is not counted as an incident.
+	Planned bool
 	// Responders, when not nil, replace the cost model's responders.
 	Responders []Responder
 	// OpportunityHours, when not nil, replaces the model's engineering hours
@@ -50,6 +55,7 @@ type incidentSpec struct {
 	End              string          `yaml:"end"`
 	Title            string          `yaml:"title"`
 	Dismissed        bool            `yaml:"dismissed"`
+	Planned          bool            `yaml:"planned"`
 	OpportunityHours *float64        `yaml:"opportunity_hours"`
 	Responders       []responderStat `yaml:"responders"`
 }
@@ -63,9 +69,9 @@ type responderStat struct {
 
 // IncidentCSVHeader is the header of a CSV incidents file. Rows with the same
 // service, start and end are one incident with one responder role a row;
-// role, people, hours, rate, dismissed and opportunity_hours may be left
-// out or empty.
-var IncidentCSVHeader = []string{"service", "start", "end", "title", "role", "people", "hours", "rate", "dismissed", "opportunity_hours"}
+// role, people, hours, rate, dismissed, opportunity_hours and planned may
+// be left out or empty.
+var IncidentCSVHeader = []string{"service", "start", "end", "title", "role", "people", "hours", "rate", "dismissed", "opportunity_hours", "planned"}
 
 // LoadIncidents reads an incidents file, YAML (.yaml, .yml) or CSV (.csv),
 // and checks it against the catalog: every service must exist, every span
@@ -154,7 +160,7 @@ func parseIncidentsYAML(c *fileChecker, data []byte) []IncidentRecord {
 	var out []IncidentRecord
 	for i, s := range spec.Incidents {
 		p := path{"incidents", i}
-		r := IncidentRecord{Service: s.Service, Title: s.Title, Dismissed: s.Dismissed, File: c.file, Line: c.line(p), field: p.String() + "."}
+		r := IncidentRecord{Service: s.Service, Title: s.Title, Dismissed: s.Dismissed, Planned: s.Planned, File: c.file, Line: c.line(p), field: p.String() + "."}
 		if s.Service == "" {
 			c.addf(p.with("service"), "missing service name")
 		}
@@ -166,6 +172,7 @@ func parseIncidentsYAML(c *fileChecker, data []byte) []IncidentRecord {
 		if s.Responders != nil {
 			r.Responders = []Responder{}
 		}
+		checkPlanned(func(f, format string, a ...any) { c.addf(p.with(f), format, a...) }, r.Planned, r.Dismissed, s.Responders != nil, s.OpportunityHours != nil)
 		for j, rs := range s.Responders {
 			rp := p.with("responders", j)
 			add := func(f, format string, a ...any) { c.addf(rp.with(f), format, a...) }
@@ -182,6 +189,23 @@ func parseIncidentsYAML(c *fileChecker, data []byte) []IncidentRecord {
 		out = append(out, r)
 	}
 	return out
+}
+
+// checkPlanned checks that a planned record is neither dismissed nor
+// states incident labor: a planned interval carries no incident overhead.
+func checkPlanned(add func(field, format string, a ...any), planned, dismissed, responders, opportunity bool) {
+	if !planned {
+		return
+	}
+	if dismissed {
+		add("planned", "a record is planned or dismissed, not both: a planned interval counts its downtime, a dismissed one removes a false alarm")
+	}
+	if responders {
+		add("responders", "a planned interval carries no incident labor: remove its responders (or drop planned to price it as an incident)")
+	}
+	if opportunity {
+		add("opportunity_hours", "a planned interval diverts no work from the roadmap: remove opportunity_hours (or drop planned to price it as an incident)")
+	}
 }
 
 // checkSpan parses and checks start and end.
@@ -303,16 +327,21 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 				add("service", "missing service name")
 			}
 			rec.Start, rec.End = checkSpan(add, k.start, k.end)
-			switch strings.ToLower(get("dismissed")) {
-			case "", "false", "no":
-			case "true", "yes":
-				rec.Dismissed = true
-			default:
-				add("dismissed", "must be true or false, got %q", get("dismissed"))
+			flag := func(field string) bool {
+				switch strings.ToLower(get(field)) {
+				case "", "false", "no":
+				case "true", "yes":
+					return true
+				default:
+					add(field, "must be true or false, got %q", get(field))
+				}
+				return false
 			}
+			rec.Dismissed, rec.Planned = flag("dismissed"), flag("planned")
 			if h, ok := num("opportunity_hours"); ok {
 				rec.OpportunityHours = &h
 			}
+			checkPlanned(add, rec.Planned, rec.Dismissed, false, rec.OpportunityHours != nil)
 			i = len(out)
 			index[k] = i
 			out = append(out, rec)
@@ -320,6 +349,10 @@ func parseIncidentsCSV(c *fileChecker, data []byte) []IncidentRecord {
 			out[i].Title = t
 		}
 		if get("role") == "" {
+			continue
+		}
+		if out[i].Planned {
+			checkPlanned(add, true, false, true, false)
 			continue
 		}
 		people, hasPeople := num("people")

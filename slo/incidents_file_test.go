@@ -25,6 +25,7 @@ func TestIncidentsFileInYAMLAndCSVReadsTheSame(t *testing.T) {
 			OpportunityHours: &hours,
 		},
 		{Service: "gateway", Start: july(1, 20, 5), End: july(1, 20, 35), Title: "Synthetic probe misconfigured", Dismissed: true},
+		{Service: "recs", Start: july(2, 2, 0), End: july(2, 3, 0), Title: "Model store migration, announced", Planned: true},
 	}
 	for _, f := range []string{"testdata/incidents/good.yaml", "testdata/incidents/good.csv"} {
 		t.Run(filepath.Ext(f), func(t *testing.T) {
@@ -43,7 +44,7 @@ func TestIncidentsFileInYAMLAndCSVReadsTheSame(t *testing.T) {
 				if !g.Start.Equal(w.Start) || !g.End.Equal(w.End) {
 					t.Errorf("record %d spans %s-%s, want %s-%s", i, g.Start, g.End, w.Start, w.End)
 				}
-				if g.Service != w.Service || g.Title != w.Title || g.Dismissed != w.Dismissed || !reflect.DeepEqual(g.Responders, w.Responders) {
+				if g.Service != w.Service || g.Title != w.Title || g.Dismissed != w.Dismissed || g.Planned != w.Planned || !reflect.DeepEqual(g.Responders, w.Responders) {
 					t.Errorf("record %d\n got %+v\nwant %+v", i, g, w)
 				}
 				if (g.OpportunityHours == nil) != (w.OpportunityHours == nil) || (g.OpportunityHours != nil && *g.OpportunityHours != *w.OpportunityHours) {

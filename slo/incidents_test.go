@@ -26,7 +26,8 @@ func july(day, hour, minute int) time.Time {
 
 // knownOutages is three days of the fleet with outages whose detection is
 // known: each want is an incident (merged where the outages are less than
-// 15 minutes apart, or hit two SLOs of one service at once).
+// 15 minutes apart, the merge gap the test scans with, or hit two SLOs of
+// one service at once).
 var knownOutages = struct {
 	outages []scenario.Outage
 	want    []struct {
@@ -135,7 +136,7 @@ func TestScanFindsKnownOutages(t *testing.T) {
 					t.Fatalf("probe %+v, want the 5m step", probe)
 				}
 				step := probe.Step
-				scans := slo.Scan(context.Background(), rq, allSLOs(cat), slo.ScanOptions{Start: july(1, 0, 0), End: july(4, 0, 0), Step: step, Sparse: probe.Sparse, MaxPoints: 300})
+				scans := slo.Scan(context.Background(), rq, allSLOs(cat), slo.ScanOptions{Start: july(1, 0, 0), End: july(4, 0, 0), Step: step, Sparse: probe.Sparse, MaxPoints: 300, MergeGap: 15 * time.Minute})
 				var got []slo.Incident
 				for _, s := range scans {
 					if s.Err != nil {
@@ -247,9 +248,11 @@ func TestScanMergesGapsShorterThanTheMergeGap(t *testing.T) {
 		gap   time.Duration
 		spans int
 	}{
+		// The default merge gap, slo.DefaultMergeGap, is 30 minutes.
 		{"a 10-minute gap merges", 10 * time.Minute, 1},
-		{"a gap of 15 minutes does not merge", 15 * time.Minute, 2},
-		{"a gap of 20 minutes does not merge", 20 * time.Minute, 2},
+		{"a 25-minute gap merges", 25 * time.Minute, 1},
+		{"a gap of 30 minutes does not merge", 30 * time.Minute, 2},
+		{"a gap of 40 minutes does not merge", 40 * time.Minute, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,11 +269,12 @@ func TestScanMergesGapsShorterThanTheMergeGap(t *testing.T) {
 				t.Errorf("incidents span %s to %s, want %s to %s", got[0].Start, got[len(got)-1].End, first[0], second[1])
 			}
 			if tt.spans == 1 {
-				// The merged incident counts the quiet gap: 20 bad minutes in 30.
+				// The merged incident counts the quiet gap: 20 bad minutes in 20 + gap.
 				m := got[0].SLOs[0]
 				const tol = 1e-9
-				if math.Abs(m.ErrorRatio-20.0/30) > tol || math.Abs(m.DowntimeMinutes-20) > tol || m.PeakErrorRatio != 1 || !m.Burning {
-					t.Errorf("merged incident measure %+v, want ratio 2/3, 20 downtime minutes, peak 1", m)
+				want := 20 / (20 + tt.gap.Minutes())
+				if math.Abs(m.ErrorRatio-want) > tol || math.Abs(m.DowntimeMinutes-20) > tol || m.PeakErrorRatio != 1 || !m.Burning {
+					t.Errorf("merged incident measure %+v, want ratio %v, 20 downtime minutes, peak 1", m, want)
 				}
 				if math.Abs(m.PeakBurnRate-1000) > 1e-6 {
 					t.Errorf("peak burn rate %v, want 1000 (100%% errors at 99.9%%)", m.PeakBurnRate)

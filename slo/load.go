@@ -320,7 +320,7 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 			c.addf(p, "tier %q is already defined in %s", name, prev.File)
 			continue
 		}
-		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn, MissingErrors: MissingErrorsZero, Gate: defaultGatePolicy()}
+		t := Tier{Name: name, Description: ts.Description, File: c.file, Alerts: budget.DefaultAlertWindows(), NoData: NoDataWarn, MissingErrors: MissingErrorsZero, Gate: defaultGatePolicy(), Incidents: DefaultIncidentPolicy()}
 		if ts.Objective != nil {
 			t.Objective = checkObjective(c, p.with("objective"), *ts.Objective)
 		}
@@ -345,6 +345,7 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 		}
 		t.Gate = checkGate(c, p.with("gate"), ts.Gate, t.Gate)
 		t.Cost = checkCost(c, p.with("cost"), ts.Cost, t.Cost)
+		t.Incidents = checkIncidentPolicy(c, p.with("incidents"), ts.Incidents, t.Incidents)
 		l.cat.Tiers[name] = t
 	}
 	l.problems = append(l.problems, c.problems...)
@@ -387,6 +388,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	}
 	svc.Gate = checkGate(c, path{"gate"}, spec.Gate, tier.Gate)
 	svc.Cost = checkCost(c, path{"cost"}, spec.Cost, tier.Cost)
+	svc.Incidents = checkIncidentPolicy(c, path{"incidents"}, spec.Incidents, tier.Incidents)
 	if len(spec.SLOs) == 0 {
 		c.addf(path{"slos"}, "no SLOs defined")
 	}
@@ -407,6 +409,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 			Alerts:        tier.Alerts,
 			Gate:          svc.Gate,
 			Cost:          svc.Cost,
+			Incidents:     svc.Incidents,
 			File:          c.file,
 			Line:          c.line(p),
 		}

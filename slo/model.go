@@ -32,7 +32,9 @@ type Tier struct {
 	Alerts        []budget.AlertWindow
 	Gate          GatePolicy
 	Cost          CostModel
-	File          string
+	// Incidents decides which intervals are incidents.
+	Incidents IncidentPolicy
+	File      string
 }
 
 // Service is one service and its SLOs.
@@ -45,7 +47,9 @@ type Service struct {
 	SLOs        []SLO
 	Gate        GatePolicy
 	Cost        CostModel
-	File        string
+	// Incidents is the incident policy, merged over the tier's.
+	Incidents IncidentPolicy
+	File      string
 }
 
 // Owner is who answers for a service.
@@ -112,8 +116,10 @@ type SLO struct {
 	// Gate and Cost are the service's, merged over its tier's.
 	Gate GatePolicy
 	Cost CostModel
-	File string
-	Line int
+	// Incidents is the service's incident policy.
+	Incidents IncidentPolicy
+	File      string
+	Line      int
 }
 
 // ID is "service/slo".

@@ -25,6 +25,8 @@ type tierSpec struct {
 	Alerts      []alertSpec `yaml:"alerts"`
 	Gate        *gateSpec   `yaml:"gate"`
 	Cost        *costSpec   `yaml:"cost"`
+
+	Incidents *incidentPolicySpec `yaml:"incidents"`
 }
 
 type alertSpec struct {
@@ -44,6 +46,8 @@ type serviceFileSpec struct {
 	SLOs        []sloSpec         `yaml:"slos"`
 	Gate        *gateSpec         `yaml:"gate"`
 	Cost        *costSpec         `yaml:"cost"`
+
+	Incidents *incidentPolicySpec `yaml:"incidents"`
 }
 
 type ownerSpec struct {

@@ -55,12 +55,20 @@ counts in proportion; for a probe they are its bad minutes).
   SLA credit   = monthly contract value x the credit of the band a calendar month fell below
 
 Incidents are found in the metrics: every SLO's error ratio is range-queried
-over the period in steps of 5 minutes (--step; each step measured over its own
-5 minutes so the steps tile the period), a step burns when its burn rate
-exceeds the SLO's fastest page factor (--threshold; 14.4 for the SRE Workbook
-alerts), and burning steps of a service less than 15 minutes apart
-(--merge-gap) are one incident. An incidents file (YAML or CSV) adds incidents
-the metrics missed, corrects the span of those it overlaps or dismisses them,
+over the period in steps of 5 minutes (--step; each step measured over twice
+its length), a step burns when its burn rate exceeds the SLO's fastest page
+factor (--threshold; 14.4 for the SRE Workbook alerts), and burning steps of a
+service less than the merge gap apart are one interval. The tier's incidents:
+policy (a service overrides it field by field) decides what a responder would
+count: an interval is an incident when it lasted min_duration (default 15m) or
+spent min_budget (default 20%) of an SLO window's error budget. A shorter one
+is a blip: its downtime and lost revenue count, it carries no labor or
+opportunity and is not counted as an incident (BLIPS column, JSON "blips").
+The merge gap is the policy's merge_gap (default 30m) unless --merge-gap is
+given. An incident still burning at --at ends there, marked ongoing.
+An incidents file (YAML or CSV) adds incidents the metrics missed, corrects the
+span of those it overlaps or dismisses them, marks planned maintenance
+(planned: true: downtime counted, no labor or opportunity, not an incident),
 and states who responded: its labor replaces the model's for that incident.
 The files are the specs' incident_files (paths or globs in the tiers file)
 unless --incidents FILE names another, or --incidents none reads none; cost,

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nines-sre/nines/app"
-	"github.com/nines-sre/nines/slo"
 )
 
 // detectionFlags tune incident detection, shared by cost, report and summary.
@@ -22,7 +21,7 @@ func (d *detectionFlags) addFlags(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVar(&d.incidents, "incidents", "", "incidents file (YAML or CSV) that adds, corrects or dismisses incidents and states their responders (default the specs' incident_files; none for no file)")
 	f.DurationVar(&d.step, "step", 0, "incident detection step and window (default 5m, coarser when the data is sampled too sparsely for it)")
-	f.DurationVar(&d.mergeGap, "merge-gap", slo.DefaultMergeGap, "burning spans closer than this are one incident")
+	f.DurationVar(&d.mergeGap, "merge-gap", 0, "burning spans closer than this are one incident (default each tier's incidents.merge_gap, 30m)")
 	f.Float64Var(&d.threshold, "threshold", 0, "burn rate above which a step burns (default each SLO's fastest page factor, 14.4 for the SRE Workbook alerts)")
 }
 

@@ -47,12 +47,12 @@ func TestCostFlags(t *testing.T) {
 		gap        time.Duration
 		threshold  float64
 	}{
-		{name: "no flags price the last 30 days as a table", format: report.Table, gap: 15 * time.Minute},
-		{name: "a rolling window takes a Prometheus duration", args: []string{"--window", "90d", "-o", "json"}, format: report.JSON, window: 90 * 24 * time.Hour, gap: 15 * time.Minute},
-		{name: "a quarter is named", args: []string{"--quarter", "2026-Q3", "-o", "markdown"}, format: report.Markdown, quarter: "2026-Q3", gap: 15 * time.Minute},
-		{name: "detection can be tuned", args: []string{"--step", "10m", "--merge-gap", "30m", "--threshold", "6"}, format: report.Table, step: 10 * time.Minute, gap: 30 * time.Minute, threshold: 6},
-		{name: "a what-if outage fails every request by default", args: []string{"--service", "checkout", "--what-if", "45m"}, format: report.Table, whatIf: 45 * time.Minute, errorRatio: 1, gap: 15 * time.Minute},
-		{name: "a what-if outage may fail a share of requests", args: []string{"--service", "checkout", "--what-if", "2h", "--error-ratio", "0.25", "-o", "json"}, format: report.JSON, whatIf: 2 * time.Hour, errorRatio: 0.25, gap: 15 * time.Minute},
+		{name: "no flags price the last 30 days as a table (the merge gap of each tier's policy)", format: report.Table},
+		{name: "a rolling window takes a Prometheus duration", args: []string{"--window", "90d", "-o", "json"}, format: report.JSON, window: 90 * 24 * time.Hour},
+		{name: "a quarter is named", args: []string{"--quarter", "2026-Q3", "-o", "markdown"}, format: report.Markdown, quarter: "2026-Q3"},
+		{name: "detection can be tuned", args: []string{"--step", "10m", "--merge-gap", "45m", "--threshold", "6"}, format: report.Table, step: 10 * time.Minute, gap: 45 * time.Minute, threshold: 6},
+		{name: "a what-if outage fails every request by default", args: []string{"--service", "checkout", "--what-if", "45m"}, format: report.Table, whatIf: 45 * time.Minute, errorRatio: 1},
+		{name: "a what-if outage may fail a share of requests", args: []string{"--service", "checkout", "--what-if", "2h", "--error-ratio", "0.25", "-o", "json"}, format: report.JSON, whatIf: 2 * time.Hour, errorRatio: 0.25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
