@@ -16,7 +16,7 @@ type book struct {
 	in  *inputs
 
 	tiers, services, sloMonths, incidents, incRevenue, incLabor table
-	cost, roles, slaMonths, daily, assumptions, method        table
+	cost, roles, slaMonths, daily, assumptions, method          table
 
 	// costRows are the Cost sheet's rows: a row per priced service, then a
 	// total row per currency (totalRow).
