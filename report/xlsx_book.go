@@ -95,6 +95,9 @@ func newBook(p *PeriodReport, loc *time.Location) *book {
 	b.tiers = b.tiersSheet()
 	b.sloMonths = sloMonthsTable(r, zone)
 	b.daily = dailyTable(r).zoned(zone)
+	// Nothing under the Daily rows, which can be millions: the notes say
+	// where its figures come from in the text formats and docs/cost.md.
+	b.daily.notes = nil
 	method, _, _, _ := assumptionTables(p.Models, r)
 	method.title = "Method: the period, the conventions and the formulas"
 	b.method = method

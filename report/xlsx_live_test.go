@@ -85,7 +85,7 @@ func workedReport() *report.PeriodReport {
 	}
 	inc2 := report.IncidentCost{ID: "shop/2026-09-30T23:30Z", Service: "shop", Tier: "critical", Source: "corrected", Title: "Checkout pool dropped", Ongoing: true,
 		Start: time.Date(2026, 9, 30, 23, 30, 0, 0, time.UTC), End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), DurationSeconds: 1800,
-		Cost: breakdown([]report.RevenueLine{revenue("availability", 1, 10), revenue("latency", 0.2, 5)}, stated, 40, nil),
+		Cost:       breakdown([]report.RevenueLine{revenue("availability", 1, 10), revenue("latency", 0.2, 5)}, stated, 40, nil),
 		RecordFile: "q3.yaml", RecordLine: 4}
 	// Planned: its outage hours priced, no fixed hours, no opportunity.
 	planned := []report.LaborLine{modelLabor(sup, 1), modelLabor(eng, 1)}

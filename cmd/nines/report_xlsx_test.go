@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -151,7 +153,9 @@ func TestWorkbookMatchesCostJSON(t *testing.T) {
 	for _, c := range r.Totals {
 		want["total "+c.Currency] = [5]float64{c.LostRevenue, c.Labor, c.Opportunity, c.SLACredits, c.Total}
 	}
-	recalculated := convert(t, soffice, path, "xlsx")
+	// Without its cached values, the workbook's figures can only come from
+	// its formulas: LibreOffice computes every one of them.
+	recalculated := convert(t, soffice, withoutCachedValues(t, path), "xlsx")
 	for name, file := range map[string]string{"cached": path, "recalculated": recalculated} {
 		got := costSheet(t, file)
 		if len(got) != len(want) {
@@ -166,6 +170,57 @@ func TestWorkbookMatchesCostJSON(t *testing.T) {
 		}
 	}
 	t.Logf("Q3 total on the demo: %.2f EUR (json), %.2f (recalculated)", want["total EUR"][4], costSheet(t, recalculated)["total EUR"][4])
+}
+
+// withoutCachedValues copies a workbook without the cached values of its
+// formula cells.
+func withoutCachedValues(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out := filepath.Join(t.TempDir(), "bare.xlsx")
+	w, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(w)
+	cached := regexp.MustCompile(`(</f>)<v>[^<]*</v>`)
+	stripped := 0
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") {
+			stripped += len(cached.FindAll(b, -1))
+			b = cached.ReplaceAll(b, []byte("$1"))
+		}
+		fw, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if stripped < 20 {
+		t.Fatalf("only %d formula cells with cached values", stripped)
+	}
+	return out
 }
 
 // TestSummaryPrintsOnOnePage renders the demo workbook's Summary sheet to
