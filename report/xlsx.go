@@ -325,6 +325,8 @@ func (x *xlsxWriter) write(p *PeriodReport) error {
 			return err
 		}
 	}
+	// The first sheet, Summary, is the active one, as in a new file.
+	// (SetActiveSheet would parse every sheet again.)
 	if err := x.writeDaily(b); err != nil {
 		return fmt.Errorf("sheet %s: %w", SheetDaily, err)
 	}
@@ -336,7 +338,6 @@ func (x *xlsxWriter) write(p *PeriodReport) error {
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
 	return nil
 }
 
@@ -371,6 +372,10 @@ const (
 	firstRow  = 3
 )
 
+// maxFitRows is the most rows of a sheet printed fit to page; larger
+// sheets are scaled (printScale).
+const maxFitRows = 2000
+
 // rowOf is the sheet row of a table's i-th data row (from 0).
 func rowOf(i int) int { return firstRow + i }
 
@@ -386,10 +391,11 @@ func (x *xlsxWriter) writeTableSheet(sheet string, t table) error {
 		return err
 	}
 	// The StreamWriter does not write the sheet properties that turn
-	// fit-to-page on, and setting them after it would parse the whole sheet
-	// again: the Daily sheet, the one that can be large, is scaled instead.
+	// fit-to-page on, and setting them after it parses the whole sheet
+	// again: a sheet of many rows (Daily, the incidents of a large fleet)
+	// is scaled to the width of its columns instead.
 	var scale uint
-	if sheet == SheetDaily {
+	if sheet == SheetDaily || t.n > maxFitRows {
 		scale = printScale(t.cols)
 	}
 	if err := x.pageLayout(sheet, scale); err != nil {
@@ -474,13 +480,14 @@ func (x *xlsxWriter) fitToPage(sheet string) error {
 }
 
 // printScale is the percent that prints columns one landscape page wide:
-// about 7 pixels a character, 920 pixels of printable width.
+// about 7 pixels a character, 640 pixels of printable width (measured
+// with LibreOffice on A4 and Letter, default margins).
 func printScale(cols []column) uint {
 	var px float64
 	for _, c := range cols {
 		px += colWidth(c)*7 + 5
 	}
-	return uint(min(100, max(10, math.Floor(920/px*100))))
+	return uint(min(100, max(10, math.Floor(640/px*100))))
 }
 
 // writeDaily writes the Daily sheet, streamed unless the options say not.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/nines-sre/nines/budget"
@@ -167,16 +166,6 @@ func (in *inputs) table() table {
 		"Rows for one incident (stated responders, hours that differ from the model) apply to that incident only; they come from the incidents file or the incident policy.",
 	}
 	return t
-}
-
-// sortedKeys returns a map's keys, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // sheetRef is a sheet's name as a formula writes it, quoted when needed.

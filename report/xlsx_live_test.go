@@ -123,7 +123,11 @@ func workedReport() *report.PeriodReport {
 		Services: []report.ServiceCost{
 			{Service: "shop", Tier: "critical", Currency: "EUR", CostModel: true, Incidents: 3, Cost: shop, SLOs: []report.SLOCost{
 				{SLO: "availability", Kind: "events", Objective: 0.999, DataState: "ok", Availability: &av, DowntimeMinutes: ptr(43.2), Met: &met, RevenueImpact: 1, LostRevenue: ptr(svcRev[0].Amount), Coverage: 1},
-				{SLO: "latency", Kind: "latency", Objective: 0.999, DataState: "ok", Availability: &lat, DowntimeMinutes: ptr(216.0), Met: &missed, RevenueImpact: 0.2, LostRevenue: ptr(svcRev[1].Amount), Coverage: 0.94},
+				{SLO: "latency", Kind: "latency", Objective: 0.999, DataState: "ok", Availability: &lat, DowntimeMinutes: ptr(216.0), Met: &missed, RevenueImpact: 0.2, LostRevenue: ptr(svcRev[1].Amount), Coverage: 0.94,
+					Months: []report.SLOMonth{
+						{Month: "2026-07", DataState: "ok", Availability: ptr(0.9995), Met: &met, Coverage: 1},
+						{Month: "2026-08", DataState: "ok", Availability: ptr(0.998), Met: &missed, Coverage: 0.9},
+					}},
 			}},
 			{Service: "docs", Tier: "standard", SLOs: []report.SLOCost{{SLO: "availability", Kind: "probe", Objective: 0.99, DataState: "no_data"}}},
 		},
@@ -242,6 +246,20 @@ func TestWorkbookCostCellsAreFormulasOverAssumptions(t *testing.T) {
 		if !strings.Contains(formula, "Assumptions!$D$") {
 			t.Errorf("%s!%s = %q, want a formula over Assumptions", l.sheet, l.cell, formula)
 		}
+	}
+	// The model's fields are rendered: ongoing and planned incidents, an
+	// SLO month by month, an SLA month without data.
+	if v, _ := f.GetCellValue(report.SheetIncidents, "R"+strconv.Itoa(find(t, f, report.SheetIncidents, "shop/2026-09-30T23:30Z"))); v != "yes" {
+		t.Errorf("the ongoing incident's Ongoing = %q", v)
+	}
+	if v, _ := f.GetCellValue(report.SheetIncidents, "S"+strconv.Itoa(find(t, f, report.SheetIncidents, "shop/2026-07-20T02:00Z"))); v != "yes" {
+		t.Errorf("the planned incident's Planned = %q", v)
+	}
+	if v, _ := f.GetCellValue(report.SheetSLOMonths, "H"+strconv.Itoa(find(t, f, report.SheetSLOMonths, "shop", "latency", "99.900%", "2026-08"))); v != "MISSED" {
+		t.Errorf("latency in August: Met = %q, want MISSED", v)
+	}
+	if v, _ := f.GetCellValue(report.SheetSLAMonths, "G"+strconv.Itoa(find(t, f, report.SheetSLAMonths, "shop", "availability", "2026-09"))); v != "no data" {
+		t.Errorf("September's band = %q, want no data", v)
 	}
 	// The stated responders are inputs of their own.
 	input(t, f, "shop", "Stated responders: people", "shop/2026-09-30T23:30Z legal")
