@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -11,18 +13,64 @@ import (
 )
 
 // Sheet names of the workbook, in order. Each is a valid Excel sheet name
-// (at most 31 characters, none of []:*?/\) and needs no quoting in formulas.
+// (at most 31 characters, none of []:*?/\); formulas quote them (sheetRef).
 const (
-	SheetSummary     = "Summary"
-	SheetServices    = "Services"
-	SheetIncidents   = "Incidents"
-	SheetCost        = "Cost"
-	SheetDaily       = "Daily"
-	SheetAssumptions = "Assumptions"
+	SheetSummary         = "Summary"
+	SheetTiers           = "Tiers"
+	SheetServices        = "Services"
+	SheetSLOMonths       = "SLO months"
+	SheetIncidents       = "Incidents"
+	SheetIncidentRevenue = "Incident revenue"
+	SheetIncidentLabor   = "Incident labor"
+	SheetCost            = "Cost"
+	SheetLaborByRole     = "Labor by role"
+	SheetSLAMonths       = "SLA months"
+	SheetDaily           = "Daily"
+	SheetAssumptions     = "Assumptions"
+	SheetMethod          = "Method"
 )
 
+// workbookSheet is one sheet of the workbook and the function that writes
+// it from the built workbook (every table and input placed).
+type workbookSheet struct {
+	name  string
+	write func(x *xlsxWriter, b *book) error
+}
+
+// workbookSheets are the workbook's sheets in order. A new sheet is one
+// line here and a function that writes it; a sheet that is one table
+// writes it with x.writeTableSheet (title row 1, frozen header row 2).
+func workbookSheets() []workbookSheet {
+	return []workbookSheet{
+		{SheetSummary, (*xlsxWriter).writeSummary},
+		{SheetTiers, tableSheet(SheetTiers, func(b *book) table { return b.tiers })},
+		{SheetServices, (*xlsxWriter).writeServices},
+		{SheetSLOMonths, tableSheet(SheetSLOMonths, func(b *book) table { return b.sloMonths })},
+		{SheetIncidents, tableSheet(SheetIncidents, func(b *book) table { return b.incidents })},
+		{SheetIncidentRevenue, tableSheet(SheetIncidentRevenue, func(b *book) table { return b.incRevenue })},
+		{SheetIncidentLabor, tableSheet(SheetIncidentLabor, func(b *book) table { return b.incLabor })},
+		{SheetCost, tableSheet(SheetCost, func(b *book) table { return b.cost })},
+		{SheetLaborByRole, tableSheet(SheetLaborByRole, func(b *book) table { return b.roles })},
+		{SheetSLAMonths, tableSheet(SheetSLAMonths, func(b *book) table { return b.slaMonths })},
+		{SheetDaily, (*xlsxWriter).writeDaily},
+		{SheetAssumptions, tableSheet(SheetAssumptions, func(b *book) table { return b.assumptions })},
+		{SheetMethod, tableSheet(SheetMethod, func(b *book) table { return b.method })},
+	}
+}
+
+// tableSheet writes the table of a one-table sheet.
+func tableSheet(sheet string, t func(*book) table) func(*xlsxWriter, *book) error {
+	return func(x *xlsxWriter, b *book) error { return x.writeTableSheet(sheet, t(b)) }
+}
+
 // Sheets lists the workbook's sheets in order.
-var Sheets = []string{SheetSummary, SheetServices, SheetIncidents, SheetCost, SheetDaily, SheetAssumptions}
+var Sheets = func() []string {
+	var out []string
+	for _, s := range workbookSheets() {
+		out = append(out, s.name)
+	}
+	return out
+}()
 
 // XLSXOptions tunes PeriodReport.WriteXLSX.
 type XLSXOptions struct {
@@ -62,7 +110,7 @@ type ServiceModel struct {
 	SLASLO string
 }
 
-// Describe says what a written report holds: "6 sheets, 2026-Q3" for a
+// Describe says what a written report holds: "13 sheets, 2026-Q3" for a
 // workbook, "11 tables, 2026-Q3" for text.
 func (p *PeriodReport) Describe(f Format) string {
 	if f == XLSX {
@@ -74,20 +122,20 @@ func (p *PeriodReport) Describe(f Format) string {
 	return fmt.Sprintf("%d tables, %s", len(p.Grids(GridOptions{})), p.Cost.Period.Name)
 }
 
-// WriteXLSX writes the report as an Excel workbook: Summary (per tier, with
-// charts), Services (a row per SLO, missed objectives and low budgets
-// highlighted), Incidents, Cost (by component and role, every line with its
-// formula, and a chart), Daily (per SLO and day, streamed) and Assumptions
-// (every input). Amounts carry their currency's number format, ratios a
-// percent format; header rows are frozen and filtered.
+// WriteXLSX writes the report as a live Excel workbook: every input of the
+// cost model is a cell of the Assumptions sheet, and every cost cell is a
+// formula over those inputs and the measured quantities (downtime minutes,
+// outage hours, availability), with its value cached for viewers that do
+// not recalculate; the workbook asks to be recalculated when opened. The
+// Summary sheet is a one-page executive view; every other sheet holds one
+// table under a frozen header row, and prints landscape, one page wide.
 func (p *PeriodReport) WriteXLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	x := &xlsxWriter{f: f, loc: timeZone(p.Cost.Period.TimeZone), styles: map[styleKey]int{}}
+	x := &xlsxWriter{f: excelize.NewFile(), loc: timeZone(p.Cost.Period.TimeZone), styles: map[styleKey]int{}}
+	defer func() { x.f.Close() }()
 	if err := x.write(p); err != nil {
 		return fmt.Errorf("could not build the workbook: %w", err)
 	}
-	if err := f.Write(w); err != nil {
+	if err := x.f.Write(w); err != nil {
 		return fmt.Errorf("could not write the workbook: %w", err)
 	}
 	return nil
@@ -96,13 +144,16 @@ func (p *PeriodReport) WriteXLSX(w io.Writer) error {
 type styleKey struct {
 	kind kind
 	cur  string
-	role string // "", "header", "title", "note", "bold"
+	role string // "", "header", "title", "note", "bold", "input"
 }
 
 type xlsxWriter struct {
 	f      *excelize.File
 	loc    *time.Location
 	styles map[styleKey]int
+	// later are the changes to sheets already streamed, made once the
+	// workbook is read back (see write).
+	later []func() error
 }
 
 // style returns the style of a kind (and currency), created once.
@@ -123,6 +174,12 @@ func (x *xlsxWriter) style(k styleKey) (int, error) {
 		s.Font = &excelize.Font{Italic: true, Color: "595959"}
 	case "bold":
 		s.Font = &excelize.Font{Bold: true}
+	case "input":
+		// The convention of financial models: inputs on a pale yellow
+		// fill with blue figures, so an editable cell stands out.
+		s.Font = &excelize.Font{Color: "0000CC"}
+		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}}
+		s.Border = []excelize.Border{{Type: "bottom", Color: "BFBFBF", Style: 1}}
 	}
 	numFmt := ""
 	switch k.kind {
@@ -194,247 +251,24 @@ func (x *xlsxWriter) value(c cell, k kind) any {
 // as 15:59.
 func nudge(days float64) float64 { return days + 1e-8 }
 
-// cellStyle is the style of a cell of column kind k.
+// cellStyle is the style of a cell of column kind k (or of its own kind).
 func (x *xlsxWriter) cellStyle(c cell, k kind) (int, error) {
-	if k == kText {
+	if c.k != kText {
+		k = c.k
+	}
+	role := ""
+	if c.input {
+		role = "input"
+	}
+	if k == kText && role == "" {
 		return 0, nil
 	}
-	return x.style(styleKey{kind: k, cur: c.cur})
+	return x.style(styleKey{kind: k, cur: c.cur, role: role})
 }
 
 func cellName(col, row int) string {
 	n, _ := excelize.CoordinatesToCellName(col, row)
 	return n
-}
-
-// placed is where a table landed: its header row and its last row.
-type placed struct {
-	header, last int
-	cols         int
-}
-
-// rangeOf is the sheet range of column col (1-based) over the table's data
-// rows, as a chart reference: Sheet!$C$3:$C$9.
-func (p placed) rangeOf(sheet string, col, from, to int) string {
-	c, _ := excelize.ColumnNumberToName(col)
-	return fmt.Sprintf("%s!$%s$%d:$%s$%d", sheet, c, from, c, to)
-}
-
-// writeTable writes a table's title at row, its header below and its rows,
-// with styles and column widths, and its notes after a blank row. It
-// returns where the table landed.
-func (x *xlsxWriter) writeTable(sheet string, row int, t table, widths bool) (placed, error) {
-	f := x.f
-	title, err := x.style(styleKey{role: "bold"})
-	if err != nil {
-		return placed{}, err
-	}
-	if err := f.SetCellValue(sheet, cellName(1, row), t.title); err != nil {
-		return placed{}, err
-	}
-	if err := f.SetCellStyle(sheet, cellName(1, row), cellName(1, row), title); err != nil {
-		return placed{}, err
-	}
-	p := placed{header: row + 1, last: row + 1, cols: len(t.cols)}
-	hdr := make([]any, len(t.cols))
-	for i, c := range t.cols {
-		hdr[i] = c.name
-		if widths {
-			col, _ := excelize.ColumnNumberToName(i + 1)
-			if err := f.SetColWidth(sheet, col, col, colWidth(c)); err != nil {
-				return placed{}, err
-			}
-		}
-	}
-	if err := f.SetSheetRow(sheet, cellName(1, p.header), &hdr); err != nil {
-		return placed{}, err
-	}
-	hs, err := x.style(styleKey{role: "header"})
-	if err != nil {
-		return placed{}, err
-	}
-	if err := f.SetCellStyle(sheet, cellName(1, p.header), cellName(len(t.cols), p.header), hs); err != nil {
-		return placed{}, err
-	}
-	r := p.header
-	for cells := range t.rows {
-		r++
-		vals := make([]any, len(cells))
-		for i, c := range cells {
-			vals[i] = x.value(c, t.cols[i].kind)
-		}
-		if err := f.SetSheetRow(sheet, cellName(1, r), &vals); err != nil {
-			return placed{}, err
-		}
-		for i, c := range cells {
-			if c.v == nil {
-				continue
-			}
-			id, err := x.cellStyle(c, t.cols[i].kind)
-			if err != nil {
-				return placed{}, err
-			}
-			if id != 0 {
-				if err := f.SetCellStyle(sheet, cellName(i+1, r), cellName(i+1, r), id); err != nil {
-					return placed{}, err
-				}
-			}
-		}
-	}
-	p.last = r
-	if len(t.notes) > 0 {
-		ns, err := x.style(styleKey{role: "note"})
-		if err != nil {
-			return placed{}, err
-		}
-		for i, n := range t.notes {
-			at := cellName(1, r+2+i)
-			if err := f.SetCellValue(sheet, at, n); err != nil {
-				return placed{}, err
-			}
-			if err := f.SetCellStyle(sheet, at, at, ns); err != nil {
-				return placed{}, err
-			}
-		}
-	}
-	return p, nil
-}
-
-// freezeAndFilter freezes the rows down to the table's header and puts an
-// autofilter on the table.
-func (x *xlsxWriter) freezeAndFilter(sheet string, p placed) error {
-	if err := x.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: p.header, TopLeftCell: cellName(1, p.header+1), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	last := max(p.last, p.header+1) // an empty table still filters its header
-	return x.f.AutoFilter(sheet, cellName(1, p.header)+":"+cellName(p.cols, last), nil)
-}
-
-func (x *xlsxWriter) write(p *PeriodReport) error {
-	f, r, opts := x.f, p.Cost, p.Options
-	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
-		return err
-	}
-	for _, s := range Sheets[1:] {
-		if _, err := f.NewSheet(s); err != nil {
-			return err
-		}
-	}
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   "Reliability and downtime cost, " + r.Period.Name,
-		Subject: r.Period.PeriodLabel(),
-		Creator: "nines",
-		Created: r.At.UTC().Format(time.RFC3339),
-	}); err != nil {
-		return err
-	}
-	t := newReportTables(p)
-	steps := []func() error{
-		func() error { return x.writeSummary(t.summary, r) },
-		func() error { return x.writeServices(t.services) },
-		func() error {
-			p, err := x.writeTable(SheetIncidents, 1, t.incidents, true)
-			if err != nil {
-				return err
-			}
-			return x.freezeAndFilter(SheetIncidents, p)
-		},
-		func() error { return x.writeCost(t.components, t.roles, t.lines, r) },
-		func() error {
-			if opts.DailyWithoutStream {
-				p, err := x.writeTable(SheetDaily, 1, t.daily, true)
-				if err != nil {
-					return err
-				}
-				return x.freezeAndFilter(SheetDaily, p)
-			}
-			return x.writeDailyStream(t.daily)
-		},
-		func() error { return x.writeAssumptions(t.assumptions, t.models, t.responders, t.credits) },
-	}
-	for i, step := range steps {
-		if err := step(); err != nil {
-			return fmt.Errorf("sheet %s: %w", Sheets[i], err)
-		}
-	}
-	if err := x.writeTrend(p.Trend); err != nil {
-		return fmt.Errorf("sheet %s: %w", SheetTrend, err)
-	}
-	f.SetActiveSheet(0)
-	return nil
-}
-
-func (x *xlsxWriter) writeSummary(t table, r *CostReport) error {
-	f := x.f
-	ts, err := x.style(styleKey{role: "title"})
-	if err != nil {
-		return err
-	}
-	ns, err := x.style(styleKey{role: "note"})
-	if err != nil {
-		return err
-	}
-	lines := []struct {
-		text  string
-		style int
-	}{
-		{"Reliability and downtime cost, " + r.Period.PeriodLabel(), ts},
-		{fmt.Sprintf("Source: %s. Evaluated at %s. Every input is on the Assumptions sheet.", r.Source, r.At.Format("2006-01-02 15:04 MST")), ns},
-	}
-	for i, l := range lines {
-		at := cellName(1, i+1)
-		if err := f.SetCellValue(SheetSummary, at, l.text); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(SheetSummary, at, at, l.style); err != nil {
-			return err
-		}
-	}
-	p, err := x.writeTable(SheetSummary, 4, t, true)
-	if err != nil {
-		return err
-	}
-	if err := x.freezeAndFilter(SheetSummary, p); err != nil {
-		return err
-	}
-	n := p.last - p.header
-	if n == 0 {
-		return nil
-	}
-	first, last := p.header+1, p.last
-	below := cellName(2, p.last+4)
-	charts := []*excelize.Chart{{
-		Type: excelize.Col,
-		Series: []excelize.ChartSeries{
-			{Name: SheetSummary + "!$B$" + fmt.Sprint(p.header), Categories: p.rangeOf(SheetSummary, 1, first, last), Values: p.rangeOf(SheetSummary, 2, first, last)},
-			{Name: SheetSummary + "!$G$" + fmt.Sprint(p.header), Categories: p.rangeOf(SheetSummary, 1, first, last), Values: p.rangeOf(SheetSummary, 7, first, last)},
-		},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Availability vs objective by tier"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.00%"}, MajorGridLines: true},
-		Dimension: excelize.ChartDimension{Width: 560, Height: 300},
-	}}
-	if curs := r.Currencies(); len(curs) > 0 {
-		col := len(t.cols) - len(curs) + 1 // the first currency's cost column
-		charts = append(charts, &excelize.Chart{
-			Type:      excelize.Col,
-			Series:    []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$%s$%d", SheetSummary, colName(col), p.header), Categories: p.rangeOf(SheetSummary, 1, first, last), Values: p.rangeOf(SheetSummary, col, first, last)}},
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Downtime cost by tier (" + curs[0] + ")"}}},
-			Legend:    excelize.ChartLegend{Position: "none"},
-			YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: excelCurrencyFormat(curs[0])}, MajorGridLines: true},
-			Dimension: excelize.ChartDimension{Width: 560, Height: 300},
-		})
-	}
-	for i, c := range charts {
-		at := below
-		if i == 1 {
-			at = cellName(8, p.last+4)
-		}
-		if err := f.AddChart(SheetSummary, at, c); err != nil {
-			return fmt.Errorf("could not add a chart: %w", err)
-		}
-	}
-	return nil
 }
 
 // colWidth is a column's width, wide enough for its header.
@@ -445,112 +279,138 @@ func colName(n int) string {
 	return c
 }
 
-// writeServices writes the SLO table and highlights missed objectives and
-// low budgets.
-func (x *xlsxWriter) writeServices(t table) error {
-	f := x.f
-	p, err := x.writeTable(SheetServices, 1, t, true)
-	if err != nil {
+// write builds the workbook in two passes. Cells with a formula and a
+// numeric cached value can only be written by excelize's StreamWriter, and
+// a streamed sheet takes no later change through the normal API (its
+// fit-to-page property, conditional formats): so the first pass streams
+// every sheet but Daily, the workbook is read back, the second pass makes
+// those changes and streams the Daily sheet, which can be large and is
+// never read back.
+func (x *xlsxWriter) write(p *PeriodReport) error {
+	r := p.Cost
+	sheets := workbookSheets()
+	if err := x.f.SetSheetName("Sheet1", sheets[0].name); err != nil {
 		return err
 	}
-	if err := x.freezeAndFilter(SheetServices, p); err != nil {
-		return err
-	}
-	if p.last == p.header {
-		return nil
-	}
-	red, err := f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C0006"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
-	if err != nil {
-		return err
-	}
-	amber, err := f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C5700"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFEB9C"}}})
-	if err != nil {
-		return err
-	}
-	first := p.header + 1
-	rng := func(col string) string { return fmt.Sprintf("%s%d:%s%d", col, first, col, p.last) }
-	// Columns: F objective, G availability, H met, J budget used, K budget left.
-	formats := []struct {
-		rng  string
-		opts []excelize.ConditionalFormatOptions
-	}{
-		{rng("G"), []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($G%d),$G%d<$F%d)", first, first, first), Format: &red}}},
-		{rng("H"), []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: fmt.Sprintf(`$H%d="MISSED"`, first), Format: &red}}},
-		{rng("J"), []excelize.ConditionalFormatOptions{
-			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($J%d),$J%d>1)", first, first), Format: &red, StopIfTrue: true},
-			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($J%d),$J%d>0.75)", first, first), Format: &amber},
-		}},
-		{rng("K"), []excelize.ConditionalFormatOptions{
-			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($K%d),$K%d<0)", first, first), Format: &red, StopIfTrue: true},
-			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($K%d),$K%d<0.25)", first, first), Format: &amber},
-		}},
-	}
-	for _, c := range formats {
-		if err := f.SetConditionalFormat(SheetServices, c.rng, c.opts); err != nil {
-			return fmt.Errorf("could not set conditional format on %s: %w", c.rng, err)
+	for _, s := range sheets[1:] {
+		if _, err := x.f.NewSheet(s.name); err != nil {
+			return err
 		}
+	}
+	if err := x.f.SetDocProps(&excelize.DocProperties{
+		Title:   "Reliability and downtime cost, " + r.Period.Name,
+		Subject: r.Period.PeriodLabel(),
+		Creator: "nines",
+		Created: r.At.UTC().Format(time.RFC3339),
+	}); err != nil {
+		return err
+	}
+	b := newBook(p, x.loc)
+	for _, s := range sheets {
+		if s.name == SheetDaily {
+			continue
+		}
+		if err := s.write(x, b); err != nil {
+			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+	}
+	if err := x.writeTrend(p.Trend); err != nil {
+		return fmt.Errorf("sheet %s: %w", SheetTrend, err)
+	}
+	var buf bytes.Buffer
+	if err := x.f.Write(&buf); err != nil {
+		return err
+	}
+	if err := x.f.Close(); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		return fmt.Errorf("could not read the first pass back: %w", err)
+	}
+	x.f = f
+	for _, fn := range x.later {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	// The first sheet, Summary, is the active one, as in a new file.
+	// (SetActiveSheet would parse every sheet again.)
+	if err := x.writeDaily(b); err != nil {
+		return fmt.Errorf("sheet %s: %w", SheetDaily, err)
+	}
+	// Excel recalculates every formula when it opens the file, so the cached
+	// values never disagree with the inputs. (LibreOffice recalculates
+	// xlsx files on load only when its "Recalculation on File Load"
+	// option says so; it recalculates on every edit either way.)
+	full := true
+	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
+		return err
 	}
 	return nil
 }
 
-// writeCost writes the cost by component (with a stacked chart), by role,
-// and every line with its formula, one table under the other.
-func (x *xlsxWriter) writeCost(components, roles, lines table, r *CostReport) error {
-	f := x.f
-	p, err := x.writeTable(SheetCost, 1, components, true)
-	if err != nil {
-		return err
-	}
-	if err := x.freezeAndFilter(SheetCost, p); err != nil {
-		return err
-	}
-	services := p.last - p.header - len(r.Totals)
-	chartRow := p.last + 3
-	next := chartRow
-	if services > 0 {
-		first, last := p.header+1, p.header+services
-		var series []excelize.ChartSeries
-		for col := 4; col <= 7; col++ {
-			series = append(series, excelize.ChartSeries{Name: fmt.Sprintf("%s!$%s$%d", SheetCost, colName(col), p.header),
-				Categories: p.rangeOf(SheetCost, 1, first, last), Values: p.rangeOf(SheetCost, col, first, last)})
+// streamRow writes one row of cells: values with their styles, and
+// formulas with their cached values.
+func (x *xlsxWriter) streamRow(sw *excelize.StreamWriter, row int, cols []column, cells []cell) error {
+	buf := make([]any, len(cells))
+	for i, c := range cells {
+		if c.v == nil && c.f == "" {
+			continue
 		}
-		if err := f.AddChart(SheetCost, cellName(2, chartRow), &excelize.Chart{
-			Type:      excelize.ColStacked,
-			Series:    series,
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Cost by service and component"}}},
-			Legend:    excelize.ChartLegend{Position: "bottom"},
-			YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: excelCurrencyFormat(firstOr(r.Currencies(), ""))}, MajorGridLines: true},
-			Dimension: excelize.ChartDimension{Width: 640, Height: 320},
-		}); err != nil {
-			return fmt.Errorf("could not add a chart: %w", err)
+		k := kText
+		if i < len(cols) {
+			k = cols[i].kind
 		}
-		next = chartRow + 18
+		if c.k != kText {
+			k = c.k
+		}
+		id, err := x.cellStyle(c, k)
+		if err != nil {
+			return err
+		}
+		buf[i] = excelize.Cell{StyleID: id, Value: x.value(c, k), Formula: c.f}
 	}
-	rp, err := x.writeTable(SheetCost, next, roles, false)
-	if err != nil {
-		return err
-	}
-	_, err = x.writeTable(SheetCost, rp.last+3, lines, false)
-	return err
+	return sw.SetRow(cellName(1, row), buf)
 }
 
-func firstOr(s []string, def string) string {
-	if len(s) > 0 {
-		return s[0]
-	}
-	return def
-}
+// Every table sheet has its title in row 1, its header in row 2 and its
+// data from row 3 on.
+const (
+	headerRow = 2
+	firstRow  = 3
+)
 
-// writeDailyStream writes the Daily sheet with excelize's StreamWriter: rows
-// go to a temporary buffer (a file beyond 16 MB) instead of the in-memory
-// sheet. Panes, widths and the autofilter are set before the first row.
-func (x *xlsxWriter) writeDailyStream(t table) error {
+// maxFitRows is the most rows of a sheet printed fit to page; larger
+// sheets are scaled (printScale).
+const maxFitRows = 2000
+
+// rowOf is the sheet row of a table's i-th data row (from 0).
+func rowOf(i int) int { return firstRow + i }
+
+// writeTableSheet writes a one-table sheet with excelize's StreamWriter
+// (rows go to a temporary buffer, a file beyond 16 MB, instead of the
+// in-memory sheet): the title in row 1, the header in row 2, frozen and
+// filtered, the rows and then the notes; it prints landscape, one page
+// wide, repeating the header on every page.
+func (x *xlsxWriter) writeTableSheet(sheet string, t table) error {
 	f := x.f
-	last := max(t.n+2, 3)
-	if err := f.AutoFilter(SheetDaily, "A2:"+cellName(len(t.cols), last), nil); err != nil {
+	last := max(t.n+headerRow, headerRow+1) // an empty table still filters its header
+	if err := f.AutoFilter(sheet, cellName(1, headerRow)+":"+cellName(len(t.cols), last), nil); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(SheetDaily)
+	// The StreamWriter does not write the sheet properties that turn
+	// fit-to-page on, and setting them after it parses the whole sheet
+	// again: a sheet of many rows (Daily, the incidents of a large fleet)
+	// is scaled to the width of its columns instead.
+	var scale uint
+	if sheet == SheetDaily || t.n > maxFitRows {
+		scale = printScale(t.cols)
+	}
+	if err := x.pageLayout(sheet, scale); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
@@ -559,7 +419,7 @@ func (x *xlsxWriter) writeDailyStream(t table) error {
 			return err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cellName(1, firstRow), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	bold, err := x.style(styleKey{role: "bold"})
@@ -577,51 +437,164 @@ func (x *xlsxWriter) writeDailyStream(t table) error {
 	for i, c := range t.cols {
 		hdr[i] = excelize.Cell{StyleID: hs, Value: c.name}
 	}
-	if err := sw.SetRow("A2", hdr); err != nil {
+	if err := sw.SetRow(cellName(1, headerRow), hdr); err != nil {
 		return err
 	}
-	row := 2
-	buf := make([]any, len(t.cols))
+	row := headerRow
 	for cells := range t.rows {
 		row++
-		for i, c := range cells {
-			if c.v == nil {
-				buf[i] = nil
-				continue
-			}
-			k := t.cols[i].kind
-			id, err := x.cellStyle(c, k)
-			if err != nil {
-				return err
-			}
-			buf[i] = excelize.Cell{StyleID: id, Value: x.value(c, k)}
-		}
-		if err := sw.SetRow(cellName(1, row), buf); err != nil {
+		if err := x.streamRow(sw, row, t.cols, cells); err != nil {
 			return err
 		}
 	}
-	return sw.Flush()
-}
-
-// writeAssumptions writes every input, one table under the other. Column A
-// holds the inputs' names, B their values (long text overflows to the
-// right); the cost model tables below use the columns as their own.
-func (x *xlsxWriter) writeAssumptions(tables ...table) error {
-	row := 1
-	for _, t := range tables {
-		p, err := x.writeTable(SheetAssumptions, row, t, false)
+	if len(t.notes) > 0 {
+		ns, err := x.style(styleKey{role: "note"})
 		if err != nil {
 			return err
 		}
-		row = p.last + 2 + len(t.notes) + 1
-	}
-	for _, w := range []struct {
-		from, to string
-		width    float64
-	}{{"A", "A", 34}, {"B", "B", 40}, {"C", "L", 16}} {
-		if err := x.f.SetColWidth(SheetAssumptions, w.from, w.to, w.width); err != nil {
-			return err
+		for i, n := range t.notes {
+			if err := sw.SetRow(cellName(1, row+2+i), []any{excelize.Cell{StyleID: ns, Value: n}}); err != nil {
+				return err
+			}
 		}
 	}
-	return x.f.SetPanes(SheetAssumptions, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if scale == 0 {
+		x.later = append(x.later, func() error { return x.fitToPage(sheet) })
+	}
+	return x.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$%d:$%d", sheetRef(sheet), headerRow, headerRow), Scope: sheet})
+}
+
+// pageLayout prints a sheet landscape, scaled by scale percent, or one
+// page wide (and as many tall as it takes) when scale is 0, which
+// fitToPage then turns on.
+func (x *xlsxWriter) pageLayout(sheet string, scale uint) error {
+	landscape := "landscape"
+	opts := &excelize.PageLayoutOptions{Orientation: &landscape}
+	if scale > 0 {
+		opts.AdjustTo = &scale
+	} else {
+		wide, tall := 1, 0
+		opts.FitToWidth, opts.FitToHeight = &wide, &tall
+	}
+	return x.f.SetPageLayout(sheet, opts)
+}
+
+// fitToPage turns on the sheet's fit-to-page printing.
+func (x *xlsxWriter) fitToPage(sheet string) error {
+	fit := true
+	return x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+// printScale is the percent that prints columns one landscape page wide:
+// about 7 pixels a character, 640 pixels of printable width (measured
+// with LibreOffice on A4 and Letter, default margins).
+func printScale(cols []column) uint {
+	var px float64
+	for _, c := range cols {
+		px += colWidth(c)*7 + 5
+	}
+	return uint(min(100, max(10, math.Floor(640/px*100))))
+}
+
+// writeDaily writes the Daily sheet, streamed unless the options say not.
+func (x *xlsxWriter) writeDaily(b *book) error {
+	if !b.p.Options.DailyWithoutStream {
+		return x.writeTableSheet(SheetDaily, b.daily)
+	}
+	// The normal API, row by row: for the benchmark only.
+	f, t := x.f, b.daily
+	hdr := make([]any, len(t.cols))
+	for i, c := range t.cols {
+		hdr[i] = c.name
+	}
+	if err := f.SetCellValue(SheetDaily, "A1", t.title); err != nil {
+		return err
+	}
+	if err := f.SetSheetRow(SheetDaily, cellName(1, headerRow), &hdr); err != nil {
+		return err
+	}
+	row := headerRow
+	for cells := range t.rows {
+		row++
+		vals := make([]any, len(cells))
+		for i, c := range cells {
+			vals[i] = x.value(c, t.cols[i].kind)
+		}
+		if err := f.SetSheetRow(SheetDaily, cellName(1, row), &vals); err != nil {
+			return err
+		}
+		for i, c := range cells {
+			if c.v == nil {
+				continue
+			}
+			id, err := x.cellStyle(c, t.cols[i].kind)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				if err := f.SetCellStyle(SheetDaily, cellName(i+1, row), cellName(i+1, row), id); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := f.SetPanes(SheetDaily, &excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cellName(1, firstRow), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return x.pageLayout(SheetDaily, printScale(t.cols))
+}
+
+// writeServices writes the SLO table and highlights missed objectives and
+// low budgets.
+func (x *xlsxWriter) writeServices(b *book) error {
+	t := b.services
+	if err := x.writeTableSheet(SheetServices, t); err != nil {
+		return err
+	}
+	if t.n == 0 {
+		return nil
+	}
+	x.later = append(x.later, func() error { return x.highlightServices(t) })
+	return nil
+}
+
+// highlightServices sets the Services sheet's conditional formats.
+func (x *xlsxWriter) highlightServices(t table) error {
+	f := x.f
+	red, err := f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C0006"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	if err != nil {
+		return err
+	}
+	amber, err := f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C5700"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFEB9C"}}})
+	if err != nil {
+		return err
+	}
+	first, last := firstRow, rowOf(t.n-1)
+	col := func(name string) string { return colName(t.col(name)) }
+	rng := func(name string) string { return fmt.Sprintf("%s%d:%s%d", col(name), first, col(name), last) }
+	obj, av, met, used, left := col("Objective"), col("Availability"), col("Met"), col("Budget used"), col("Budget left")
+	formats := []struct {
+		rng  string
+		opts []excelize.ConditionalFormatOptions
+	}{
+		{rng("Availability"), []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($%s%d),$%s%d<$%s%d)", av, first, av, first, obj, first), Format: &red}}},
+		{rng("Met"), []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: fmt.Sprintf(`$%s%d="MISSED"`, met, first), Format: &red}}},
+		{rng("Budget used"), []excelize.ConditionalFormatOptions{
+			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($%s%d),$%s%d>1)", used, first, used, first), Format: &red, StopIfTrue: true},
+			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($%s%d),$%s%d>0.75)", used, first, used, first), Format: &amber},
+		}},
+		{rng("Budget left"), []excelize.ConditionalFormatOptions{
+			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($%s%d),$%s%d<0)", left, first, left, first), Format: &red, StopIfTrue: true},
+			{Type: "formula", Criteria: fmt.Sprintf("AND(ISNUMBER($%s%d),$%s%d<0.25)", left, first, left, first), Format: &amber},
+		}},
+	}
+	for _, c := range formats {
+		if err := f.SetConditionalFormat(SheetServices, c.rng, c.opts); err != nil {
+			return fmt.Errorf("could not set conditional format on %s: %w", c.rng, err)
+		}
+	}
+	return nil
 }

@@ -41,10 +41,16 @@ type column struct {
 }
 
 // cell is one value: nil (no value), string, int, float64 or time.Time; cur
-// is the currency of a money cell.
+// is the currency of a money cell. In the workbook, a cell with a formula
+// (f, without the leading "=") keeps v as its cached result; k, when not
+// kText, is the cell's own kind in a column of mixed kinds; input marks a
+// cell users edit (the Assumptions sheet's values).
 type cell struct {
-	v   any
-	cur string
+	v     any
+	cur   string
+	f     string
+	k     kind
+	input bool
 }
 
 func text(s string) cell { return cell{v: s} }
@@ -215,6 +221,7 @@ func servicesTable(r *CostReport) table {
 		{"Objective", kPct3, 11}, {"Availability", kPct3, 13}, {"Met", kText, 8}, {"Nines", kFloat, 8},
 		{"Budget used", kPct1, 12}, {"Budget left", kPct1, 12}, {"Downtime (min)", kMinutes, 14},
 		{"Revenue impact", kPct1, 11}, {"Lost revenue", kMoney, 14}, {"Incident threshold", kFloat, 11}, {"Data coverage", kPct1, 11}, {"State", kText, 12},
+		{"Period coverage", kPct1, 11},
 	}
 	var rows [][]cell
 	for _, s := range r.Services {
@@ -240,11 +247,12 @@ func servicesTable(r *CostReport) table {
 			}
 			rows = append(rows, []cell{text(s.Service), text(o.SLO), text(s.Tier), text(ownerLabel(s.Owner)), text(o.Kind),
 				numCell(o.Objective), optNum(o.Availability), met, optNum(o.Nines), optNum(o.BudgetUsed), left, optNum(o.DowntimeMinutes),
-				numCell(o.RevenueImpact), lost, numCell(o.IncidentThreshold), numCell(o.DataCoverage), text(state)})
+				numCell(o.RevenueImpact), lost, numCell(o.IncidentThreshold), numCell(o.DataCoverage), text(state), numCell(o.Coverage)})
 		}
 	}
 	t := newTable("Services", cols, rows)
-	t.notes = []string{"MISSED: availability below the objective. Budget used over 75% is amber, over 100% red."}
+	t.notes = []string{"MISSED: availability below the objective (for a monthly SLO over a longer period: in any month). Budget used over 75% is amber, over 100% red.",
+		"Data coverage: the share of incident detection steps with data; period coverage: the share of the period the SLI has data for."}
 	return t
 }
 
@@ -255,6 +263,7 @@ func incidentsTable(r *CostReport) table {
 		{"Duration", kDuration, 10}, {"Source", kText, 10}, {"Title", kText, 40}, {"Peak SLO", kText, 14},
 		{"Peak error ratio", kPct1, 12}, {"Peak burn rate", kFloat, 11}, {"Downtime (min)", kMinutes, 14},
 		{"Lost revenue", kMoney, 14}, {"Labor", kMoney, 14}, {"Opportunity", kMoney, 14}, {"Total", kMoney, 14}, {"Record", kText, 30},
+		{"Ongoing", kText, 9}, {"Planned", kText, 9},
 	}
 	var rows [][]cell
 	for _, i := range r.Incidents {
@@ -270,13 +279,22 @@ func incidentsTable(r *CostReport) table {
 		} else {
 			row = append(row, cell{}, cell{}, cell{}, cell{})
 		}
-		rows = append(rows, append(row, text(record)))
+		rows = append(rows, append(row, text(record), yes(i.Ongoing), yes(i.Planned)))
 	}
 	t := newTable("Incidents", cols, rows)
+	t.notes = []string{"Ongoing: still burning when the period was measured; it ends there. Planned: a maintenance window from the incidents file, priced without incident overhead."}
 	if len(rows) == 0 {
-		t.notes = []string{"No incidents in the period."}
+		t.notes = append(t.notes, "No incidents in the period.")
 	}
 	return t
+}
+
+// yes is "yes" for true and no value for false.
+func yes(b bool) cell {
+	if b {
+		return text("yes")
+	}
+	return cell{}
 }
 
 // costTables are the cost by component per service (with a total per

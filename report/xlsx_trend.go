@@ -77,41 +77,48 @@ func trendTable(t []TrendPeriod) table {
 	return tt
 }
 
-// writeTrend writes the Trend sheet: the table, a chart of each period's
-// baseline and overspend in the first currency, and one of the mean
-// availability below it. It writes nothing without a trend.
+// writeTrend writes the Trend sheet: the table and, once the workbook is
+// read back, a chart of each period's baseline and overspend in the first
+// currency and one of the mean availability below the table. It writes
+// nothing without a trend.
 func (x *xlsxWriter) writeTrend(t []TrendPeriod) error {
 	if len(t) == 0 {
 		return nil
 	}
+	if _, err := x.f.NewSheet(SheetTrend); err != nil {
+		return err
+	}
+	tt := trendTable(t).zoned(x.loc.String())
+	if err := x.writeTableSheet(SheetTrend, tt); err != nil {
+		return err
+	}
+	x.later = append(x.later, func() error { return x.trendCharts(t, tt) })
+	return nil
+}
+
+// trendCharts adds the Trend sheet's charts below its table and notes.
+func (x *xlsxWriter) trendCharts(t []TrendPeriod, tt table) error {
 	f := x.f
-	if _, err := f.NewSheet(SheetTrend); err != nil {
-		return err
+	first, last := firstRow, rowOf(len(t)-1)
+	rng := func(col int) string {
+		c := colName(col)
+		return fmt.Sprintf("%s!$%s$%d:$%s$%d", sheetRef(SheetTrend), c, first, c, last)
 	}
-	tt := trendTable(t)
-	p, err := x.writeTable(SheetTrend, 1, tt, true)
-	if err != nil {
-		return err
-	}
-	if err := x.freezeAndFilter(SheetTrend, p); err != nil {
-		return err
-	}
-	first, last := p.header+1, p.last
-	cats := p.rangeOf(SheetTrend, 1, first, last)
-	row := p.last + 2 + len(tt.notes) + 1
+	cats := rng(1)
+	row := last + 2 + len(tt.notes) + 1
 	if curs := trendCurrencies(t); len(curs) > 0 {
 		base := trendFixedCols + 2 // the first currency's baseline column
 		var series []excelize.ChartSeries
 		for _, col := range []int{base, base + 1} {
-			series = append(series, excelize.ChartSeries{Name: fmt.Sprintf("%s!$%s$%d", SheetTrend, colName(col), p.header), Categories: cats, Values: p.rangeOf(SheetTrend, col, first, last)})
+			series = append(series, excelize.ChartSeries{Name: absRef(SheetTrend, col, headerRow), Categories: cats, Values: rng(col)})
 		}
 		if err := f.AddChart(SheetTrend, cellName(2, row), &excelize.Chart{
 			Type:      excelize.ColStacked,
 			Series:    series,
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Downtime cost per period (" + curs[0] + "): baseline and overspend"}}},
-			Legend:    excelize.ChartLegend{Position: "bottom"},
-			XAxis:     excelize.ChartAxis{Font: excelize.Font{Color: "000000"}},
-			YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: excelCurrencyFormat(curs[0])}, MajorGridLines: true, Font: excelize.Font{Color: "000000"}},
+			Title:     chartTitle("Downtime cost per period (" + curs[0] + "): baseline and overspend"),
+			Legend:    excelize.ChartLegend{Position: "bottom", Font: &chartFont},
+			XAxis:     excelize.ChartAxis{Font: chartFont},
+			YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: excelCurrencyFormat(curs[0])}, MajorGridLines: true, Font: chartFont},
 			Dimension: excelize.ChartDimension{Width: 640, Height: 300},
 		}); err != nil {
 			return fmt.Errorf("could not add a chart: %w", err)
@@ -120,12 +127,12 @@ func (x *xlsxWriter) writeTrend(t []TrendPeriod) error {
 	}
 	if err := f.AddChart(SheetTrend, cellName(2, row), &excelize.Chart{
 		Type: excelize.Line,
-		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$L$%d", SheetTrend, p.header), Categories: cats, Values: p.rangeOf(SheetTrend, 12, first, last),
+		Series: []excelize.ChartSeries{{Name: absRef(SheetTrend, 12, headerRow), Categories: cats, Values: rng(12),
 			Marker: excelize.ChartMarker{Symbol: "circle"}}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Mean availability of the SLOs with data"}}},
+		Title:     chartTitle("Mean availability of the SLOs with data"),
 		Legend:    excelize.ChartLegend{Position: "none"},
-		XAxis:     excelize.ChartAxis{Font: excelize.Font{Color: "000000"}},
-		YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.00%"}, MajorGridLines: true, Font: excelize.Font{Color: "000000"}},
+		XAxis:     excelize.ChartAxis{Font: chartFont},
+		YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.00%"}, MajorGridLines: true, Font: chartFont},
 		Dimension: excelize.ChartDimension{Width: 640, Height: 300},
 	}); err != nil {
 		return fmt.Errorf("could not add a chart: %w", err)

@@ -368,7 +368,7 @@ func readWorkbook(t *testing.T, extra ...string) (*excelize.File, string) {
 	if out != "" {
 		t.Errorf("a workbook report printed on stdout:\n%s", out)
 	}
-	if want := "wrote TMP/q3.xlsx: 6 sheets, 2026-Q3\n"; !strings.HasSuffix(errOut, want) {
+	if want := "wrote TMP/q3.xlsx: " + strconv.Itoa(len(report.Sheets)) + " sheets, 2026-Q3\n"; !strings.HasSuffix(errOut, want) {
 		t.Errorf("stderr %q, want it to end with %q", errOut, want)
 	}
 	f, err := excelize.OpenFile(path)
@@ -414,19 +414,15 @@ func TestReportWorkbookReadsBack(t *testing.T) {
 		t.Fatalf("sheets %v, want %v", got, report.Sheets)
 	}
 	headers := map[string][]string{
-		report.SheetSummary:     {"Tier", "Objective", "SLOs", "Met", "Missed", "No data", "Availability", "Nines", "Worst budget used", "Downtime (min)", "Incidents", "MTTR", "MTBF", "Cost EUR"},
+		report.SheetTiers:       {"Tier", "Objective", "SLOs", "Met", "Missed", "No data", "Availability", "Nines", "Worst budget used", "Downtime (min)", "Incidents", "MTTR", "MTBF", "Cost EUR"},
 		report.SheetServices:    {"Service", "SLO", "Tier", "Owner", "SLI", "Objective", "Availability", "Met", "Nines", "Budget used", "Budget left", "Downtime (min)", "Revenue impact", "Lost revenue", "Incident threshold", "Data coverage", "State"},
-		report.SheetIncidents:   {"Incident", "Service", "Tier", "Start", "End", "Duration", "Source", "Title", "Peak SLO", "Peak error ratio", "Peak burn rate", "Downtime (min)", "Lost revenue", "Labor", "Opportunity", "Total", "Record"},
+		report.SheetIncidents:   {"Incident", "Service", "Tier", "Start (UTC)", "End (UTC)", "Duration", "Source", "Title", "Peak SLO", "Peak error ratio", "Peak burn rate", "Downtime (min)", "Lost revenue", "Labor", "Opportunity", "Total", "Record"},
 		report.SheetCost:        {"Service", "Tier", "Currency", "Lost revenue", "Labor", "Opportunity", "SLA credits", "Total"},
-		report.SheetDaily:       {"Date", "Service", "SLO", "Tier", "Availability", "Downtime (min)", "Data coverage", "Incidents", "Lost revenue", "Incident labor and opportunity", "Cost"},
-		report.SheetAssumptions: {"Input", "Value"},
+		report.SheetDaily:       {"Date (UTC)", "Service", "SLO", "Tier", "Availability", "Downtime (min)", "Data coverage", "Incidents", "Lost revenue", "Incident labor and opportunity", "Cost"},
+		report.SheetAssumptions: {"Service", "Input", "Item", "Value", "Unit", "Note"},
 	}
-	headerRow := map[string]int{report.SheetSummary: 5}
 	for sheet, want := range headers {
-		row := headerRow[sheet]
-		if row == 0 {
-			row = 2
-		}
+		row := 2
 		rows, err := f.GetRows(sheet)
 		if err != nil {
 			t.Fatal(err)
@@ -436,20 +432,20 @@ func TestReportWorkbookReadsBack(t *testing.T) {
 		}
 	}
 
-	// Summary: gold is the second tier (bronze, gold); 2 of 3 SLOs met.
-	if v, _ := f.GetCellValue(report.SheetSummary, "A7"); v != "gold" {
-		t.Fatalf("Summary A7 = %q, want gold", v)
+	// Tiers: gold is the second tier (bronze, gold); 2 of 3 SLOs met.
+	if v, _ := f.GetCellValue(report.SheetTiers, "A4"); v != "gold" {
+		t.Fatalf("Tiers A4 = %q, want gold", v)
 	}
-	if v := cellFloat(t, f, report.SheetSummary, "D7"); v != 2 {
+	if v := cellFloat(t, f, report.SheetTiers, "D4"); v != 2 {
 		t.Errorf("gold met %v, want 2", v)
 	}
-	if got := numFmt(t, f, report.SheetSummary, "G7"); got != "0.000%" {
+	if got := numFmt(t, f, report.SheetTiers, "G4"); got != "0.000%" {
 		t.Errorf("availability format %q", got)
 	}
-	if got := numFmt(t, f, report.SheetSummary, "N7"); got != `"€"#,##0.00;[Red]-"€"#,##0.00` {
+	if got := numFmt(t, f, report.SheetTiers, "N4"); got != `"€"#,##0.00;[Red]-"€"#,##0.00` {
 		t.Errorf("cost format %q", got)
 	}
-	if got := numFmt(t, f, report.SheetSummary, "L7"); got != "[h]:mm" {
+	if got := numFmt(t, f, report.SheetTiers, "L4"); got != "[h]:mm" {
 		t.Errorf("MTTR format %q", got)
 	}
 
@@ -516,7 +512,7 @@ func TestReportWorkbookReadsBack(t *testing.T) {
 	}
 
 	// Frozen headers and filters on every data sheet.
-	for sheet, row := range map[string]int{report.SheetSummary: 5, report.SheetServices: 2, report.SheetIncidents: 2, report.SheetCost: 2, report.SheetDaily: 2} {
+	for sheet, row := range map[string]int{report.SheetTiers: 2, report.SheetServices: 2, report.SheetIncidents: 2, report.SheetCost: 2, report.SheetDaily: 2} {
 		p, err := f.GetPanes(sheet)
 		if err != nil || !p.Freeze || p.YSplit != row {
 			t.Errorf("%s panes %+v (%v), want frozen at row %d", sheet, p, err, row)
@@ -528,11 +524,11 @@ func TestReportWorkbookReadsBack(t *testing.T) {
 			filters++
 		}
 	}
-	if filters != 5 {
-		t.Errorf("%d autofilters, want 5", filters)
+	if filters != len(report.Sheets)-1 {
+		t.Errorf("%d autofilters, want one per table sheet, %d", filters, len(report.Sheets)-1)
 	}
 
-	// Charts: two on Summary, one on Cost, each over valid ranges.
+	// Charts: two on Summary, each over valid ranges.
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		t.Fatal(err)
@@ -547,13 +543,13 @@ func TestReportWorkbookReadsBack(t *testing.T) {
 			b.ReadFrom(rc)
 			rc.Close()
 			x := b.String()
-			if !strings.Contains(x, "Summary!$A$6:$A$7") && !strings.Contains(x, "Cost!$A$3:$A$5") {
+			if !strings.Contains(x, "Summary!$A$") && !strings.Contains(x, "Tiers!$A$3:$A$4") {
 				t.Errorf("%s charts no table range:\n%.400s", zf.Name, x)
 			}
 		}
 	}
-	if charts != 3 {
-		t.Errorf("%d charts, want 3", charts)
+	if charts != 2 {
+		t.Errorf("%d charts, want 2", charts)
 	}
 }
 

@@ -39,32 +39,40 @@ func newReportCmd(g *globalOptions, s *streams, runF func(*reportOptions) error)
 complete quarter, named on stderr; --quarter, --month, --window or --from/--to)
 as an Excel workbook, the same tables as Markdown, or their figures as CSV:
 
-  Summary      per tier: SLOs met and missed, availability vs objective, nines,
-               worst budget used, downtime minutes, incidents, MTTR, MTBF and cost,
-               with charts of availability vs objective and of cost
-  Services     a row per SLO: objective, availability, budget used and left,
-               downtime, lost revenue; missed objectives in red, budgets over
-               75% used in amber and over 100% in red
-  Incidents    a row per incident: span, source (detected, corrected or from the
-               incidents file), peak, downtime and its cost by component
-  Cost         the cost by service and component (with a chart), by role, and
-               every line with its formula and inputs
-  Daily        availability, downtime and cost per SLO and day (written with a
-               streaming writer, so large fleets stay fast)
-  Assumptions  every input: the period, time zone, calendar convention, incident
-               detection, the formulas, and each service's cost model, responders
-               and SLA credit bands
-  Trend        with --quarters N (a quarter or month only): the last N periods
-               ending with this one, each priced as nines cost prices it: data
-               coverage, SLOs met, mean availability, incidents, MTTR, cost,
-               baseline and overspend, with charts of cost and availability
+  Summary           one printed page: the period (to date while it runs), data
+                    coverage, the grand total and its components, cost per
+                    service, SLA credits, SLOs missed, and two charts
+  Tiers             per tier: SLOs met and missed, availability, nines, worst
+                    budget used, downtime, incidents, MTTR, MTBF and cost
+  Services          a row per SLO: objective, availability, budget used and
+                    left, downtime, lost revenue, coverage; misses in red
+  SLO months        monthly SLOs month by month over a longer period
+  Incidents         a row per incident: span, source, peak, downtime, its cost
+                    by component, ongoing and planned
+  Incident revenue  lost revenue per incident and SLO
+  Incident labor    labor per incident and role
+  Cost              cost per service and component, a total per currency
+  Labor by role     person-hours and labor per service and role
+  SLA months        per SLA and month: availability, band, credit rate, credit
+  Daily             per SLO and day (streamed, so large fleets stay fast)
+  Assumptions       every input of the formulas, one a row (yellow cells)
+  Method            the period, time zone, conventions and formulas
+  Trend             with --quarters N (a quarter or month only): the last N
+                    periods ending with this one, each priced as nines cost
+                    prices it: data coverage, SLOs met, mean availability,
+                    incidents, MTTR, cost, baseline and overspend, with charts
 
+The workbook is live: every cost cell is a formula over the Assumptions
+sheet and the measured downtime, outage hours and availability, so editing
+an input (revenue, recovery, a responder's rate, an SLA band) in Excel or
+LibreOffice recalculates every total; the values are cached too.
 Amounts carry their currency's number format, ratios a percent format, spans
-[h]:mm; header rows are frozen and filtered. Incidents and cost are found and
-priced as nines cost does (see its help and docs/cost.md), with the same
-incidents files (the specs' incident_files, or --incidents), so a period's
-totals are those of cost and summary. Each SLO carries its data coverage;
-under --min-coverage (default 90%) its figures carry a caveat.
+[h]:mm; every sheet's header row is frozen and filtered, and every sheet
+prints landscape, one page wide. Incidents and cost are found and priced as
+nines cost does (see its help and docs/cost.md), with the same incidents
+files (the specs' incident_files, or --incidents), so a period's totals are
+those of cost and summary. Each SLO carries its data coverage; under
+--min-coverage (default 90%) its figures carry a caveat.
 
 -o FILE.xlsx writes the workbook, -o FILE.md the tables and -o FILE.csv the
 figures to a file, -o csv or markdown to stdout. Files are written whole or

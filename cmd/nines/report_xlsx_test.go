@@ -1,0 +1,249 @@
+package main
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/nines-sre/nines/report"
+)
+
+// cent (period_test.go) is also the tolerance of money read back from a
+// workbook: the workbook and `cost -o json` compute the same products in the
+// same order, so they agree far below a cent; LibreOffice's own arithmetic
+// too.
+
+// sofficeOrSkip finds LibreOffice, or skips the test, except where
+// NINES_REQUIRE_LIBREOFFICE=1 (scripts/test.sh, CI) demands it.
+func sofficeOrSkip(t *testing.T) string {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("NINES_REQUIRE_LIBREOFFICE") == "1" {
+			t.Fatal("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
+		}
+		t.Skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
+	}
+	return soffice
+}
+
+// convert converts file to format (xlsx, pdf) with LibreOffice into a new
+// directory, in a profile of its own that recalculates every formula of
+// an xlsx file on load (LibreOffice's default keeps the cached values), and
+// returns the converted file.
+func convert(t *testing.T, soffice, file, format string) string {
+	t.Helper()
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "profile")
+	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const recalcAlways = `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+`
+	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(recalcAlways), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+profile,
+		"--convert-to", format, "--outdir", out, file)
+	msg, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice failed: %v\n%s", err, msg)
+	}
+	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + "." + format
+	path := filepath.Join(out, name)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no %s from LibreOffice (%v):\n%s", format, err, msg)
+	}
+	return path
+}
+
+// pdfPages counts the pages of a PDF: its /Type /Page objects (LibreOffice
+// writes them uncompressed).
+func pdfPages(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(regexp.MustCompile(`/Type\s*/Page\b[^s]`).FindAll(b, -1))
+}
+
+// demoWorkbook writes the demo's Q3 workbook and its `cost -o json`.
+func demoWorkbook(t *testing.T) (path string, r report.CostReport) {
+	t.Helper()
+	demo := filepath.Join("..", "..", "specs/demo/metrics.om.gz")
+	if _, err := os.Stat(demo); err != nil {
+		t.Skipf("no demo data: %v", err)
+	}
+	dir := t.TempDir()
+	path = filepath.Join(dir, "q3.xlsx")
+	args := []string{"--specs", "../../specs", "--source", demo, "--quarter", "2026-Q3", "--at", "2026-10-14T12:00:00Z", "--incidents", "../../specs/incidents/2026-q3.yaml"}
+	if code, _, errOut := runCLI(t, dir, append([]string{"report", "-o", path}, args...)...); code != exitOK {
+		t.Fatalf("report: exit %d; stderr:\n%s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, dir, append([]string{"cost", "-o", "json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("cost: exit %d; stderr:\n%s", code, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	return path, r
+}
+
+// costSheet reads the Cost sheet's figures: per service (and "total CUR")
+// its lost revenue, labor, opportunity, SLA credits and total.
+func costSheet(t *testing.T, path string) map[string][5]float64 {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetCost, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][5]float64{}
+	for _, r := range rows[2:] {
+		if len(r) < 8 || r[0] == "" {
+			continue
+		}
+		name := r[0]
+		if name == "total" {
+			name += " " + r[2]
+		}
+		var v [5]float64
+		for i := range v {
+			if err := json.Unmarshal([]byte(r[3+i]), &v[i]); err != nil {
+				t.Fatalf("Cost %s column %d = %q, not a number", name, 4+i, r[3+i])
+			}
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// TestWorkbookMatchesCostJSON: on the demo's Q3, the workbook's cost cells
+// hold the figures of `cost -o json` to the cent, both as written (the
+// cached values) and as LibreOffice recalculates them from the formulas
+// and the Assumptions sheet.
+func TestWorkbookMatchesCostJSON(t *testing.T) {
+	soffice := sofficeOrSkip(t)
+	path, r := demoWorkbook(t)
+	want := map[string][5]float64{}
+	for _, s := range r.Services {
+		if s.Cost != nil {
+			want[s.Service] = [5]float64{s.Cost.LostRevenue, s.Cost.Labor, s.Cost.Opportunity, s.Cost.SLACredits, s.Cost.Total}
+		}
+	}
+	for _, c := range r.Totals {
+		want["total "+c.Currency] = [5]float64{c.LostRevenue, c.Labor, c.Opportunity, c.SLACredits, c.Total}
+	}
+	// Without its cached values, the workbook's figures can only come from
+	// its formulas: LibreOffice computes every one of them.
+	recalculated := convert(t, soffice, withoutCachedValues(t, path), "xlsx")
+	for name, file := range map[string]string{"cached": path, "recalculated": recalculated} {
+		got := costSheet(t, file)
+		if len(got) != len(want) {
+			t.Errorf("%s: Cost sheet rows %v, want %v", name, got, want)
+		}
+		for k, w := range want {
+			for i := range w {
+				if math.Abs(got[k][i]-w[i]) > cent {
+					t.Errorf("%s: Cost %s column %d = %.4f, cost -o json %.4f", name, k, 4+i, got[k][i], w[i])
+				}
+			}
+		}
+	}
+	t.Logf("Q3 total on the demo: %.2f EUR (json), %.2f (recalculated)", want["total EUR"][4], costSheet(t, recalculated)["total EUR"][4])
+}
+
+// withoutCachedValues copies a workbook without the cached values of its
+// formula cells.
+func withoutCachedValues(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out := filepath.Join(t.TempDir(), "bare.xlsx")
+	w, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(w)
+	cached := regexp.MustCompile(`(</f>)<v>[^<]*</v>`)
+	stripped := 0
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") {
+			stripped += len(cached.FindAll(b, -1))
+			b = cached.ReplaceAll(b, []byte("$1"))
+		}
+		fw, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if stripped < 20 {
+		t.Fatalf("only %d formula cells with cached values", stripped)
+	}
+	return out
+}
+
+// TestSummaryPrintsOnOnePage renders the demo workbook's Summary sheet to
+// PDF with LibreOffice (the other sheets hidden) and counts one page.
+func TestSummaryPrintsOnOnePage(t *testing.T) {
+	soffice := sofficeOrSkip(t)
+	path, _ := demoWorkbook(t)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range report.Sheets[1:] {
+		if err := f.SetSheetVisible(s, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	summary := filepath.Join(t.TempDir(), "summary.xlsx")
+	if err := f.SaveAs(summary); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	pdf := convert(t, soffice, summary, "pdf")
+	if n := pdfPages(t, pdf); n != 1 {
+		t.Errorf("the Summary prints on %d pages, want 1", n)
+	}
+}
