@@ -120,4 +120,3 @@ func TestSplitCostByHand(t *testing.T) {
 		t.Errorf("credit months %+v", s.Credits)
 	}
 }
-
