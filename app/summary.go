@@ -224,7 +224,9 @@ func TierSummaries(cat *slo.Catalog, r *report.CostReport) []report.TierSummary 
 	sort.Strings(names)
 	spans := map[string][][2]time.Time{}
 	for _, i := range r.Incidents {
-		spans[i.Tier] = append(spans[i.Tier], [2]time.Time{i.Start, i.End})
+		if !i.Planned {
+			spans[i.Tier] = append(spans[i.Tier], [2]time.Time{i.Start, i.End})
+		}
 	}
 	var out []report.TierSummary
 	for _, name := range names {
@@ -376,8 +378,10 @@ func headline(s *report.Summary, cur, prev *report.CostReport) []string {
 	}
 	n, secs := 0, 0.0
 	for _, i := range cur.Incidents {
-		n++
-		secs += i.DurationSeconds
+		if !i.Planned {
+			n++
+			secs += i.DurationSeconds
+		}
 	}
 	inc := fmt.Sprintf("%d incidents", n)
 	if n == 1 {
@@ -390,7 +394,7 @@ func headline(s *report.Summary, cur, prev *report.CostReport) []string {
 	case prevNote != "":
 		inc += prevNote
 	case prev != nil:
-		inc += fmt.Sprintf(" (%s: %d)", with, len(prev.Incidents))
+		inc += fmt.Sprintf(" (%s: %d)", with, incidentCount(prev))
 	}
 	lines = append(lines, inc+".")
 	for _, t := range cur.Totals {
@@ -446,4 +450,15 @@ func signedPercent(r float64) string {
 		return "+" + s
 	}
 	return s
+}
+
+// incidentCount counts a report's incidents, planned intervals left out.
+func incidentCount(r *report.CostReport) int {
+	n := 0
+	for _, i := range r.Incidents {
+		if !i.Planned {
+			n++
+		}
+	}
+	return n
 }
