@@ -38,7 +38,7 @@ func (p *PeriodReport) Records() (*MachineTable, error) {
 	addCostHead(m, r)
 	for _, t := range p.Tiers {
 		m.add("tiers", name, t.Tier, t.Objective, t.SLOs, t.Met, t.Missed, t.NoData, t.Availability, t.Nines, t.WorstBudgetUsed,
-			t.DowntimeMinutes*60, t.Incidents, t.MTTRSeconds, t.MTBFSeconds, nil, nil, nil, nil, nil, nil)
+			t.DowntimeMinutes*60, t.Incidents, t.MTTRSeconds, t.MTBFSeconds, t.Coverage, nil, nil, nil, nil, nil, nil, nil)
 	}
 	for _, t := range p.Tiers {
 		addTierCosts(m, name, t)

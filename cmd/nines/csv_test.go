@@ -18,12 +18,14 @@ import (
 // The columns of every CSV by type (docs/csv.md); every other column is a
 // number. A new column must be added here if it is not a number.
 var (
-	csvTimeColumns = []string{"start", "end", "at", "measured_to", "window_start"}
-	csvBoolColumns = []string{"to_date", "cost_model", "met", "ongoing", "planned", "burning", "exhausted", "page_firing", "ticket_firing"}
+	csvTimeColumns = []string{"start", "end", "at", "measured_to", "window_start", "comparison_measured_to", "risks_at"}
+	csvBoolColumns = []string{"to_date", "cost_model", "met", "ongoing", "planned", "burning", "exhausted", "page_firing", "ticket_firing",
+		"comparison_available", "like_for_like", "low_coverage"}
 	csvTextColumns = []string{"table", "period", "service", "slo", "tier", "sli_kind", "window", "data_state", "condition", "currency",
 		"owner_team", "owner_contact", "reason", "error", "time_zone", "source", "calendar_convention", "month", "incident_id", "title",
 		"incident_source", "peak_slo", "record_file", "component", "item", "message", "main_component", "largest_incident",
-		"revenue_impact_by_slo", "sla_slo", "role", "composition", "components", "service_status", "firing_alerts"}
+		"revenue_impact_by_slo", "sla_slo", "role", "composition", "components", "service_status", "firing_alerts",
+		"compared_with", "comparison_reason", "rank_reason"}
 )
 
 // machineCSV is a CSV for tools, read back.
