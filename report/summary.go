@@ -451,14 +451,14 @@ func (s *Summary) Grids(o GridOptions) []Grid { return SummaryGrids(s, o.Wide) }
 // WriteSummary) and leaves JSON and the rest to Export.
 func (s *Summary) Render(w io.Writer, f Format) (bool, error) {
 	switch f {
-	case Table, Wide, Markdown, CSV:
+	case Table, Wide, Markdown:
 		return true, WriteSummary(w, f, s)
 	}
 	return false, nil
 }
 
 // WriteSummary renders the one-pager: a title and the headline, then the
-// tables (table, wide and markdown); the tables alone in CSV. The table
+// tables (table, wide and markdown; CSV is Records). The table
 // format fits 120 columns (narrow tables, the headline wrapped); wide has
 // every column.
 func WriteSummary(w io.Writer, f Format, s *Summary) error {
