@@ -161,9 +161,13 @@ func SplitCost(cat *slo.Catalog, r *report.CostReport) report.BaselineOverspend 
 				continue
 			}
 			d := *o.DowntimeMinutes
-			allowed := (1 - o.Objective) * minutes
-			over := math.Max(0, d-allowed)
-			sp := report.SLOSplit{SLO: o.SLO, Objective: o.Objective, Minutes: minutes, AllowedMinutes: allowed, DowntimeMinutes: d, OverspendMinutes: over}
+			m, allowed, over := monthlyOverspend(o)
+			if len(o.Months) == 0 {
+				m, allowed = minutes, (1-o.Objective)*minutes
+				over = math.Max(0, d-allowed)
+			}
+			over = math.Min(over, d)
+			sp := report.SLOSplit{SLO: o.SLO, Objective: o.Objective, Minutes: m, AllowedMinutes: allowed, DowntimeMinutes: d, OverspendMinutes: over}
 			if o.LostRevenue != nil {
 				lo := 0.0
 				if d > 0 {
@@ -210,6 +214,24 @@ func SplitCost(cat *slo.Catalog, r *report.CostReport) report.BaselineOverspend 
 	}
 	sort.Slice(out.Totals, func(i, j int) bool { return out.Totals[i].Currency < out.Totals[j].Currency })
 	return out
+}
+
+// monthlyOverspend judges an SLO with a calendar-month window month by
+// month, as its objective is: each month allows (1 - objective) x the
+// month's minutes, and its downtime beyond that, (budget used - 1) x the
+// allowance, is overspend. It returns the months' minutes, their
+// allowance and the overspend summed (zeros without months).
+func monthlyOverspend(o report.SLOCost) (minutes, allowed, over float64) {
+	for _, mo := range o.Months {
+		mm := mo.End.Sub(mo.Start).Minutes()
+		a := (1 - o.Objective) * mm
+		minutes += mm
+		allowed += a
+		if mo.BudgetUsed != nil {
+			over += math.Max(0, *mo.BudgetUsed-1) * a
+		}
+	}
+	return minutes, allowed, over
 }
 
 // risks evaluates the selected SLOs over their own windows at the earlier

@@ -120,3 +120,31 @@ func TestSplitCostByHand(t *testing.T) {
 		t.Errorf("credit months %+v", s.Credits)
 	}
 }
+
+// An SLO with a monthly window is judged month by month in the split too:
+// a month over its budget is overspend even when the quarter as a whole
+// stayed within the quarter's budget.
+func TestSplitCostMonthByMonth(t *testing.T) {
+	cat, r := splitReport()
+	o := &r.Services[0].SLOs[0] // availability, 99.9%, 86.4 downtime minutes
+	jul := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	aug, sep, oct := jul.AddDate(0, 1, 0), jul.AddDate(0, 2, 0), jul.AddDate(0, 3, 0)
+	// July allows 0.001 x 44,640 = 44.64 minutes and used 150% of it:
+	// 22.32 minutes beyond; August and September stayed within.
+	o.Months = []report.SLOMonth{
+		{Month: "2026-07", Start: jul, End: aug, BudgetUsed: f64(1.5)},
+		{Month: "2026-08", Start: aug, End: sep, BudgetUsed: f64(0.2)},
+		{Month: "2026-09", Start: sep, End: oct, BudgetUsed: f64(0.1)},
+	}
+	sp := app.SplitCost(cat, r).Services[0].SLOs[0]
+	const tol = 1e-9 // the same float64 arithmetic as the formula
+	if want := 0.001 * 44640 * 0.5; math.Abs(sp.OverspendMinutes-want) > tol {
+		t.Errorf("overspend %v minutes, want July's %v", sp.OverspendMinutes, want)
+	}
+	if want := 0.001 * (44640 + 44640 + 43200); math.Abs(sp.AllowedMinutes-want) > tol {
+		t.Errorf("allowed %v minutes, want the three months' %v", sp.AllowedMinutes, want)
+	}
+	if want := 864 * 22.32 / 86.4; sp.LostRevenueOverspend == nil || math.Abs(*sp.LostRevenueOverspend-want) > tol {
+		t.Errorf("lost revenue overspend %v, want %v", sp.LostRevenueOverspend, want)
+	}
+}
