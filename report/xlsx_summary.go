@@ -134,18 +134,24 @@ func (x *xlsxWriter) writeSummary(b *book) error {
 			}
 		}
 	}
-	var ongoing, planned int
+	var incidents, ongoing, planned int
 	for _, i := range r.Incidents {
-		if i.Ongoing {
-			ongoing++
-		}
-		if i.Planned {
+		switch {
+		case i.Planned:
 			planned++
+		case i.Ongoing:
+			incidents++
+			ongoing++
+		default:
+			incidents++
 		}
 	}
-	counts := fmt.Sprintf("SLOs: %d of %d met, %d missed, %d without data. Incidents: %d", met, slos, missed, noData, len(r.Incidents))
-	if ongoing > 0 || planned > 0 {
-		counts += fmt.Sprintf(" (%d ongoing, %d planned)", ongoing, planned)
+	counts := fmt.Sprintf("SLOs: %d of %d met, %d missed, %d without data. Incidents: %d", met, slos, missed, noData, incidents)
+	if ongoing > 0 {
+		counts += fmt.Sprintf(" (%d ongoing)", ongoing)
+	}
+	if planned > 0 {
+		counts += fmt.Sprintf("; planned intervals: %d", planned)
 	}
 	for _, l := range []struct{ text, role string }{
 		{title, "title"},
@@ -222,10 +228,28 @@ func (x *xlsxWriter) writeSummary(b *book) error {
 	}
 
 	// The SLOs that missed their objective.
-	cols = []column{{"Service", kText, 0}, {"SLO", kText, 0}, {"Tier", kText, 0}, {"Objective", kPct3, 0}, {"Achieved", kPct3, 0}, {"Budget used", kPct1, 0}, {"Owner", kText, 0}}
+	cols = []column{{"Service", kText, 0}, {"SLO", kText, 0}, {"Tier", kText, 0}, {"Objective", kPct3, 0}, {"Achieved", kPct3, 0}, {"Budget used", kPct1, 0},
+		{"Missed in", kText, 0}, {"Owner", kText, 0}}
 	rows = nil
 	for _, m := range misses[:min(len(misses), summaryMissed)] {
-		rows = append(rows, []cell{text(m.s.Service), text(m.o.SLO), text(m.s.Tier), numCell(m.o.Objective), optNum(m.o.Availability), optNum(m.o.BudgetUsed), text(ownerLabel(m.s.Owner))})
+		// An SLO judged month by month shows its worst missed month.
+		achieved, used, when := m.o.Availability, m.o.BudgetUsed, "the period"
+		if ms := missedMonthsOf(m.o.Months); len(ms) > 0 {
+			worst := ms[0]
+			for _, mo := range ms[1:] {
+				if *mo.Availability < *worst.Availability {
+					worst = mo
+				}
+			}
+			achieved, used = worst.Availability, worst.BudgetUsed
+			var names []string
+			for _, mo := range ms {
+				names = append(names, mo.Month)
+			}
+			when = strings.Join(names, ", ")
+		}
+		rows = append(rows, []cell{text(m.s.Service), text(m.o.SLO), text(m.s.Tier), numCell(m.o.Objective), optNum(achieved), optNum(used),
+			text(when), text(ownerLabel(m.s.Owner))})
 	}
 	heading = fmt.Sprintf("SLOs missed: %d of %d", missed, slos)
 	switch {
@@ -252,6 +276,17 @@ func (x *xlsxWriter) writeSummary(b *book) error {
 // chartFont is the dark font of chart titles, axes and legends: readable
 // on screen and in print.
 var chartFont = excelize.Font{Color: "262626", Size: 9}
+
+// missedMonthsOf lists the months with data that missed their objective.
+func missedMonthsOf(ms []SLOMonth) []SLOMonth {
+	var out []SLOMonth
+	for _, m := range ms {
+		if m.Met != nil && !*m.Met && m.Availability != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
 
 func chartTitle(s string) excelize.ChartTitle {
 	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Bold: true, Color: "262626", Size: 11}}}}

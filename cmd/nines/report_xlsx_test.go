@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -245,5 +246,50 @@ func TestSummaryPrintsOnOnePage(t *testing.T) {
 	pdf := convert(t, soffice, summary, "pdf")
 	if n := pdfPages(t, pdf); n != 1 {
 		t.Errorf("the Summary prints on %d pages, want 1", n)
+	}
+}
+
+// TestWorkbookSummaryNamesMissedMonths: on the demo's Q3, search's monthly
+// SLO missed July only; the Summary's missed SLOs show that month and its
+// availability, as the summary command does, not the quarter's (which met
+// the objective).
+func TestWorkbookSummaryNamesMissedMonths(t *testing.T) {
+	path, r := demoWorkbook(t)
+	var july *report.SLOMonth
+	for _, s := range r.Services {
+		for _, o := range s.SLOs {
+			for i, m := range o.Months {
+				if s.Service == "search" && m.Month == "2026-07" {
+					july = &o.Months[i]
+				}
+			}
+		}
+	}
+	if july == nil || july.Met == nil || *july.Met || july.Availability == nil {
+		t.Fatalf("the demo's search SLO has no missed July in cost -o json: %+v", july)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetSummary, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, row := range rows {
+		if len(row) < 7 || row[0] != "search" || row[1] != "availability" || row[6] != "2026-07" {
+			continue
+		}
+		found = true
+		got, err := strconv.ParseFloat(row[4], 64)
+		// The cell holds the JSON's float64 (excelize writes 15 significant digits).
+		if err != nil || math.Abs(got-*july.Availability) > 1e-12 {
+			t.Errorf("achieved %q, want July's %v", row[4], *july.Availability)
+		}
+	}
+	if !found {
+		t.Errorf("the Summary sheet does not list search/availability as missed in 2026-07:\n%v", rows)
 	}
 }
