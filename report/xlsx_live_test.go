@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/nines-sre/nines/internal/officetest"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
 )
@@ -296,7 +296,7 @@ func TestWorkbookCostCellsAreFormulasOverAssumptions(t *testing.T) {
 // and reads the totals back: each moves by what docs/cost.md's formulas
 // predict.
 func TestWorkbookRecalculatesFromAssumptions(t *testing.T) {
-	soffice := sofficeOrSkip(t)
+	soffice := officetest.Soffice(t)
 	p := workedReport()
 	f, _ := workbook(t, p)
 	costRow := strconv.Itoa(find(t, f, report.SheetCost, "shop"))
@@ -327,7 +327,7 @@ func TestWorkbookRecalculatesFromAssumptions(t *testing.T) {
 	if err := f.SaveAs(edited); err != nil {
 		t.Fatal(err)
 	}
-	g, err := excelize.OpenFile(convert(t, soffice, edited, "xlsx"))
+	g, err := excelize.OpenFile(officetest.Convert(t, soffice, edited, "xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,49 +355,4 @@ func TestWorkbookRecalculatesFromAssumptions(t *testing.T) {
 	}
 	t.Logf("grand total %.2f -> %.2f (+%.2f: lost revenue +%.2f, labor +%.2f, SLA credits +%.2f)", before["grand total"],
 		number(t, g, cells["grand total"][0], cells["grand total"][1]), want["total"], lostUp, laborUp, creditUp)
-}
-
-// sofficeOrSkip finds LibreOffice, or skips the test, except where
-// NINES_REQUIRE_LIBREOFFICE=1 (scripts/test.sh, CI) demands it.
-func sofficeOrSkip(t *testing.T) string {
-	t.Helper()
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("NINES_REQUIRE_LIBREOFFICE") == "1" {
-			t.Fatal("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
-		}
-		t.Skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
-	}
-	return soffice
-}
-
-// convert converts file to format with LibreOffice, in a profile of its
-// own that recalculates every formula of an xlsx file on load (its default
-// keeps the cached values), and returns the converted file.
-func convert(t *testing.T, soffice, file, format string) string {
-	t.Helper()
-	dir := t.TempDir()
-	profile := filepath.Join(dir, "profile")
-	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	const recalcAlways = `<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-`
-	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(recalcAlways), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	msg, err := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+profile,
-		"--convert-to", format, "--outdir", out, file).CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice failed: %v\n%s", err, msg)
-	}
-	path := filepath.Join(out, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))+"."+format)
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("no %s from LibreOffice (%v):\n%s", format, err, msg)
-	}
-	return path
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nines-sre/nines/budget"
+	"github.com/nines-sre/nines/internal/officetest"
 	"github.com/nines-sre/nines/internal/scenario"
 	"github.com/nines-sre/nines/report"
 )
@@ -558,24 +558,16 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // TestReportOpensInLibreOffice converts the workbook with LibreOffice when
 // it is installed: a workbook it cannot read fails the conversion.
 func TestReportOpensInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("NINES_REQUIRE_LIBREOFFICE") == "1" {
-			t.Fatal("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
-		}
-		t.Skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
-	}
+	soffice := officetest.Soffice(t)
 	_, path := readWorkbook(t)
-	out := t.TempDir()
-	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(out, "profile"),
-		"--convert-to", "pdf", "--outdir", out, path)
-	msg, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice failed: %v\n%s", err, msg)
+	pdf := officetest.Convert(t, soffice, path, "pdf")
+	if st, err := os.Stat(pdf); err != nil || st.Size() < 10000 {
+		t.Fatalf("a PDF of %v bytes from LibreOffice (%v)", st.Size(), err)
 	}
-	st, err := os.Stat(filepath.Join(out, "q3.pdf"))
-	if err != nil || st.Size() < 10000 {
-		t.Fatalf("no PDF from LibreOffice (%v):\n%s", err, msg)
+	// Every sheet prints one page wide, so the workbook prints on a page
+	// or more per sheet, not the dozens of a sheet cut into columns.
+	if n := officetest.PDFPages(t, pdf); n < len(report.Sheets) || n > 40 {
+		t.Errorf("the workbook prints on %d pages, want %d to 40", n, len(report.Sheets))
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/nines-sre/nines/internal/officetest"
 	"github.com/nines-sre/nines/report"
 )
 
@@ -22,65 +22,6 @@ import (
 // workbook: the workbook and `cost -o json` compute the same products in the
 // same order, so they agree far below a cent; LibreOffice's own arithmetic
 // too.
-
-// sofficeOrSkip finds LibreOffice, or skips the test, except where
-// NINES_REQUIRE_LIBREOFFICE=1 (scripts/test.sh, CI) demands it.
-func sofficeOrSkip(t *testing.T) string {
-	t.Helper()
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("NINES_REQUIRE_LIBREOFFICE") == "1" {
-			t.Fatal("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
-		}
-		t.Skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
-	}
-	return soffice
-}
-
-// convert converts file to format (xlsx, pdf) with LibreOffice into a new
-// directory, in a profile of its own that recalculates every formula of
-// an xlsx file on load (LibreOffice's default keeps the cached values), and
-// returns the converted file.
-func convert(t *testing.T, soffice, file, format string) string {
-	t.Helper()
-	dir := t.TempDir()
-	profile := filepath.Join(dir, "profile")
-	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	const recalcAlways = `<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-`
-	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(recalcAlways), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+profile,
-		"--convert-to", format, "--outdir", out, file)
-	msg, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice failed: %v\n%s", err, msg)
-	}
-	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + "." + format
-	path := filepath.Join(out, name)
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("no %s from LibreOffice (%v):\n%s", format, err, msg)
-	}
-	return path
-}
-
-// pdfPages counts the pages of a PDF: its /Type /Page objects (LibreOffice
-// writes them uncompressed).
-func pdfPages(t *testing.T, path string) int {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(regexp.MustCompile(`/Type\s*/Page\b[^s]`).FindAll(b, -1))
-}
 
 // demoWorkbook writes the demo's Q3 workbook and its `cost -o json`.
 func demoWorkbook(t *testing.T) (path string, r report.CostReport) {
@@ -143,7 +84,7 @@ func costSheet(t *testing.T, path string) map[string][5]float64 {
 // cached values) and as LibreOffice recalculates them from the formulas
 // and the Assumptions sheet.
 func TestWorkbookMatchesCostJSON(t *testing.T) {
-	soffice := sofficeOrSkip(t)
+	soffice := officetest.Soffice(t)
 	path, r := demoWorkbook(t)
 	want := map[string][5]float64{}
 	for _, s := range r.Services {
@@ -156,7 +97,7 @@ func TestWorkbookMatchesCostJSON(t *testing.T) {
 	}
 	// Without its cached values, the workbook's figures can only come from
 	// its formulas: LibreOffice computes every one of them.
-	recalculated := convert(t, soffice, withoutCachedValues(t, path), "xlsx")
+	recalculated := officetest.Convert(t, soffice, withoutCachedValues(t, path), "xlsx")
 	for name, file := range map[string]string{"cached": path, "recalculated": recalculated} {
 		got := costSheet(t, file)
 		if len(got) != len(want) {
@@ -227,7 +168,7 @@ func withoutCachedValues(t *testing.T, path string) string {
 // TestSummaryPrintsOnOnePage renders the demo workbook's Summary sheet to
 // PDF with LibreOffice (the other sheets hidden) and counts one page.
 func TestSummaryPrintsOnOnePage(t *testing.T) {
-	soffice := sofficeOrSkip(t)
+	soffice := officetest.Soffice(t)
 	path, _ := demoWorkbook(t)
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -243,8 +184,8 @@ func TestSummaryPrintsOnOnePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	pdf := convert(t, soffice, summary, "pdf")
-	if n := pdfPages(t, pdf); n != 1 {
+	pdf := officetest.Convert(t, soffice, summary, "pdf")
+	if n := officetest.PDFPages(t, pdf); n != 1 {
 		t.Errorf("the Summary prints on %d pages, want 1", n)
 	}
 }
