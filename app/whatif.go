@@ -214,8 +214,18 @@ func newWhatIfReport(in whatIfInput) *report.WhatIfReport {
 	if weight == 0 {
 		weight = 1
 	}
+	// The window is priced as nines cost prices an interval: an incident
+	// under the service's incident policy carries its labor and
+	// opportunity, a blip only its lost revenue.
+	for _, e := range in.Evals {
+		hit := len(in.Hit) == 0 || slices.Contains(in.Hit, e.SLO.Name)
+		if budget := (1 - e.SLO.Objective) * e.Length.Minutes(); hit && budget > 0 {
+			r.BudgetSpent = max(r.BudgetSpent, cost.DowntimeMinutes(in.ErrorRatio, in.Duration)/budget)
+		}
+	}
+	r.Blip = !in.Planned && !svc.Incidents.Counts(in.Duration, r.BudgetSpent)
 	if m.Configured() {
-		r.Cost = newBreakdown(cost.Window(m, in.Duration, in.ErrorRatio, weight, in.Planned), m)
+		r.Cost = newBreakdown(cost.Window(m, in.Duration, in.ErrorRatio, weight, in.Planned || r.Blip), m)
 	}
 	after := make([]slo.Evaluation, len(in.Evals))
 	for i, e := range in.Evals {

@@ -38,6 +38,13 @@ type WhatIfReport struct {
 	// Planned is set for a planned maintenance window: no incident labor
 	// or opportunity cost.
 	Planned bool `json:"planned"`
+	// Blip is set when the incident policy of the service would count the
+	// window as a blip (shorter than min_duration and spending less than
+	// min_budget of every SLO's budget): no incident labor or opportunity,
+	// as nines cost prices it. BudgetSpent is the largest share of an SLO
+	// window's budget the window spends.
+	Blip        bool    `json:"blip"`
+	BudgetSpent float64 `json:"budget_spent"`
 	// Exposure is the headline: the window's cost plus the extra SLA
 	// credit; null without a cost model.
 	Exposure *WhatIfExposure `json:"exposure"`
@@ -233,6 +240,9 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 		cg.Rows = rows
 		if r.Planned {
 			cg.Notes = append(cg.Notes, "Planned maintenance: no incident labor or opportunity cost; lost revenue and the SLA still count.")
+		}
+		if r.Blip {
+			cg.Notes = append(cg.Notes, fmt.Sprintf("A blip under the incident policy (it spends %s of an SLO's budget at most): no incident labor or opportunity cost, as nines cost prices it.", Percent(r.BudgetSpent, 1)))
 		}
 		if r.SLA == nil {
 			cg.Notes = append(cg.Notes, "No SLA credit: the service has no SLA, or the window does not hit its SLO.")
