@@ -228,7 +228,9 @@ func (x *xlsxWriter) writeSummary(b *book) error {
 	}
 
 	// The SLOs that missed their objective.
-	cols = []column{{"Service", kText, 0}, {"SLO", kText, 0}, {"Tier", kText, 0}, {"Objective", kPct3, 0}, {"Achieved", kPct3, 0}, {"Budget used", kPct1, 0},
+	// Seven columns: the owner's contact may run on into H and I, clear of
+	// the charts in J.
+	cols = []column{{"Service", kText, 0}, {"SLO", kText, 0}, {"Objective", kPct3, 0}, {"Achieved", kPct3, 0}, {"Budget used", kPct1, 0},
 		{"Missed in", kText, 0}, {"Owner", kText, 0}}
 	rows = nil
 	for _, m := range misses[:min(len(misses), summaryMissed)] {
@@ -248,7 +250,7 @@ func (x *xlsxWriter) writeSummary(b *book) error {
 			}
 			when = strings.Join(names, ", ")
 		}
-		rows = append(rows, []cell{text(m.s.Service), text(m.o.SLO), text(m.s.Tier), numCell(m.o.Objective), optNum(achieved), optNum(used),
+		rows = append(rows, []cell{text(m.s.Service), text(m.o.SLO), numCell(m.o.Objective), optNum(achieved), optNum(used),
 			text(when), text(ownerLabel(m.s.Owner))})
 	}
 	heading = fmt.Sprintf("SLOs missed: %d of %d", missed, slos)
