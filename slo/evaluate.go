@@ -349,14 +349,27 @@ func (e *Evaluation) coverage(r *queryResult, step time.Duration, end time.Time)
 		e.Warnings = append(e.Warnings, fmt.Sprintf("SLO %s: could not measure how much of the window has data: %v", e.SLO.ID(), r.err))
 		return
 	case !r.present:
+		// The SLI has data in the window, but no point of the coverage
+		// query saw any: it all lies after the last point, within a step
+		// of the end (points fall on multiples of step since the epoch).
+		ms := step.Milliseconds()
+		last := time.UnixMilli(end.UnixMilli() - end.UnixMilli()%ms).UTC()
+		covered := end.Sub(last)
+		if covered <= 0 {
+			covered = step
+		}
+		e.Coverage, e.DataFrom = min(1, float64(covered)/float64(e.Elapsed)), last
+		e.Assumptions = append(e.Assumptions, fmt.Sprintf("data only after %s: at most %s of the %s window (%.1f%%) is measured, and the budget assumes the rest was alike",
+			last.Format(time.RFC3339), PromQLDuration(covered), PromQLDuration(e.Elapsed), 100*e.Coverage))
 		return
 	}
 	first := time.UnixMilli(int64(math.Round(r.value * 1000))).UTC()
 	start := end.Add(-e.Elapsed)
-	if first.Sub(start) <= step || !first.Before(end) {
+	if first.Sub(start) <= step {
 		return
 	}
-	covered := end.Sub(first)
+	// Data first seen at the end itself covers nothing before it.
+	covered := max(0, end.Sub(first))
 	e.Coverage, e.DataFrom = float64(covered)/float64(e.Elapsed), first
 	e.Assumptions = append(e.Assumptions, fmt.Sprintf("data only from %s (to within %s): %s of the %s window (%.0f%%) is measured, and the budget assumes the rest was alike",
 		first.Format(time.RFC3339), PromQLDuration(step), PromQLDuration(covered), PromQLDuration(e.Elapsed), 100*e.Coverage))

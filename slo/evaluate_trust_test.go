@@ -157,6 +157,36 @@ func TestEvaluateCoverage(t *testing.T) {
 	}
 }
 
+// Data that starts within the last coverage step of a period, where no
+// coverage point sees it, covers at most that last part, not all of it;
+// data seen only at the period's end covers nothing before it.
+func TestEvaluateCoverageOfDataOnlyAtTheEnd(t *testing.T) {
+	s := eventsSLO("x")
+	period := slo.Period{Name: "Q1 and 6h", Start: at.Add(-90*budget.Day - 6*time.Hour), End: at}
+	base := []rule{{"bad_total", []float64{5}, nil, "", 0}, {"total_total", []float64{10000}, nil, "", 0}}
+	none := append([]rule{{"min_over_time(timestamp(", nil, nil, "", 0}, {"count_over_time(timestamp(", nil, nil, "", 0}}, base...)
+	e := slo.Evaluate(context.Background(), &fakeQuerier{rules: none}, []slo.SLO{s}, slo.EvalOptions{At: at, Period: &period, WindowOnly: true})[0]
+	if e.Err != nil || e.SLI.State != slo.DataOK {
+		t.Fatalf("error %v, state %v", e.Err, e.SLI.State)
+	}
+	// The points are step = (90d 6h)/64 truncated to the minute apart, on
+	// multiples of it since the epoch: the data lies after the last one.
+	step := (period.Length() / 64).Truncate(time.Minute)
+	last := time.UnixMilli(at.UnixMilli() - at.UnixMilli()%step.Milliseconds())
+	want := float64(at.Sub(last)) / float64(period.Length())
+	if math.Abs(e.Coverage-want) > 1e-12 || e.Coverage > 1.0/64 {
+		t.Errorf("coverage %v, want %v (at most one step of 64)", e.Coverage, want)
+	}
+	if got := strings.Join(e.Assumptions, "|"); !strings.Contains(got, "data only after") {
+		t.Errorf("assumptions %q: want the coverage stated", e.Assumptions)
+	}
+	atEnd := append([]rule{{"min_over_time(timestamp(", []float64{float64(at.Unix())}, nil, "", 0}}, base...)
+	e = slo.Evaluate(context.Background(), &fakeQuerier{rules: atEnd}, []slo.SLO{s}, slo.EvalOptions{At: at, Period: &period, WindowOnly: true})[0]
+	if e.Coverage != 0 {
+		t.Errorf("data first seen at the end: coverage %v, want 0", e.Coverage)
+	}
+}
+
 func TestCheckRange(t *testing.T) {
 	start, step := at, 5*time.Minute
 	end := start.Add(time.Hour)
