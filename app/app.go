@@ -48,6 +48,9 @@ type Env struct {
 	Log *slog.Logger
 	// Getenv reads the environment (CI context, actors); nil reads nothing.
 	Getenv func(string) string
+	// Stats asks the use cases that support it (burn, status, cost) for the
+	// cost of their queries in the result (report.QueryStats, --stats).
+	Stats bool
 }
 
 func (e *Env) now() time.Time {

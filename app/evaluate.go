@@ -29,6 +29,7 @@ func Burn(ctx context.Context, env *Env, req EvalRequest) (*report.BurnReport, N
 	if err != nil {
 		return nil, Notes{}, err
 	}
+	src, rec := recordStats(env, src)
 	evals, err := evaluate(ctx, src, slos, slo.EvalOptions{At: env.At, Period: req.Period})
 	if err != nil {
 		return nil, Notes{}, err
@@ -40,7 +41,11 @@ func Burn(ctx context.Context, env *Env, req EvalRequest) (*report.BurnReport, N
 	for i, e := range evals {
 		ss[i] = NewSLOStatus(e)
 	}
-	return &report.BurnReport{At: env.At.UTC(), Source: src.String(), SLOs: ss}, evalNotes(evals), nil
+	out := &report.BurnReport{At: env.At.UTC(), Source: src.String(), SLOs: ss}
+	if rec != nil {
+		out.Stats = rec.report(slos)
+	}
+	return out, evalNotes(evals), nil
 }
 
 // Status evaluates the selected SLOs and gives each service the worst
@@ -50,7 +55,7 @@ func Status(ctx context.Context, env *Env, sel Selection) (*report.StatusReport,
 	if err != nil {
 		return nil, notes, err
 	}
-	return &report.StatusReport{At: b.At, Source: b.Source, Services: services(b.SLOs)}, notes, nil
+	return &report.StatusReport{At: b.At, Source: b.Source, Services: services(b.SLOs), Stats: b.Stats}, notes, nil
 }
 
 // services groups SLO statuses by service, in the order they come; a

@@ -88,7 +88,7 @@ func PricePeriod(ctx context.Context, env *Env, req PriceRequest) (*Priced, Note
 	if err != nil {
 		return nil, Notes{}, err
 	}
-	p := pricer{ctx: ctx, src: src, cat: env.Catalog, slos: slos, records: records, det: req.Detection, at: env.At,
+	p := pricer{ctx: ctx, env: env, src: src, cat: env.Catalog, slos: slos, records: records, det: req.Detection, at: env.At,
 		loc: req.Location, progress: req.Progress, files: files, minCoverage: req.MinCoverage}
 	if p.loc == nil {
 		p.loc = time.UTC
@@ -168,6 +168,7 @@ func costNotes(rs ...*report.CostReport) Notes {
 // pricer prices periods from one source.
 type pricer struct {
 	ctx      context.Context
+	env      *Env // for Stats
 	src      Source
 	cat      *slo.Catalog
 	slos     []slo.SLO
@@ -191,6 +192,9 @@ type pricer struct {
 }
 
 func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
+	src, rec := recordStats(p.env, p.src)
+	defer func(orig Source) { p.src = orig }(p.src)
+	p.src = src
 	// A priced period reads each SLO's measurement over the period, never its
 	// burn rates at the period's end.
 	evals, err := evaluate(p.ctx, p.src, p.slos, slo.EvalOptions{At: p.at, Period: &period, WindowOnly: true})
@@ -238,11 +242,15 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	if p.ctx.Err() != nil {
 		return nil, fmt.Errorf("incident detection stopped: %w", context.Cause(p.ctx))
 	}
-	return NewCostReport(CostInput{
+	r, err := NewCostReport(CostInput{
 		Catalog: p.cat, Period: period, At: p.at, Source: p.src.String(), Evals: evals, Months: months, Scans: scans,
 		Detection: report.NewDetection(p.step, p.reason, slo.MergeGapOf(p.slos, p.det.MergeGap), p.det.Threshold), Location: p.loc,
 		SLOMonths: sloMonths, IncidentFiles: p.files, MinCoverage: p.minCoverage, Notes: p.notes,
 	})
+	if err == nil && rec != nil {
+		r.Stats = rec.report(p.slos)
+	}
+	return r, err
 }
 
 // chooseStep settles the detection step of a period ending at end: the

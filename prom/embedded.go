@@ -528,11 +528,12 @@ func (e *Embedded) Query(ctx context.Context, query string, at time.Time) (slo.R
 		return slo.Result{}, fmt.Errorf("could not query %s at %s: %w", e, at.UTC().Format(time.RFC3339), err)
 	}
 	defer q.Close()
+	began := time.Now()
 	res := q.Exec(ctx)
 	if res.Err != nil {
 		return slo.Result{}, fmt.Errorf("could not query %s at %s: %w", e, at.UTC().Format(time.RFC3339), withCause(ctx, res.Err))
 	}
-	out := slo.Result{Warnings: warnings(res.Warnings, query)}
+	out := slo.Result{Warnings: warnings(res.Warnings, query), Stats: engineStats(q, time.Since(began))}
 	switch v := res.Value.(type) {
 	case promql.Vector:
 		out.Samples = make([]slo.Sample, 0, len(v))
@@ -564,15 +565,17 @@ func (e *Embedded) QueryRange(ctx context.Context, query string, start, end time
 		return slo.RangeResult{}, fmt.Errorf("could not query %s: %w", where, err)
 	}
 	defer q.Close()
+	began := time.Now()
 	res := q.Exec(ctx)
 	if res.Err != nil {
 		return slo.RangeResult{}, fmt.Errorf("could not query %s: %w", where, withCause(ctx, res.Err))
 	}
+	took := time.Since(began)
 	m, ok := res.Value.(promql.Matrix)
 	if !ok {
 		return slo.RangeResult{}, fmt.Errorf("could not query %s: %q returned a %s, not a matrix", where, query, res.Value.Type())
 	}
-	out := slo.RangeResult{Series: make([]slo.Series, 0, len(m)), Warnings: warnings(res.Warnings, query)}
+	out := slo.RangeResult{Series: make([]slo.Series, 0, len(m)), Warnings: warnings(res.Warnings, query), Stats: engineStats(q, took)}
 	for _, s := range m {
 		if len(s.Histograms) > 0 {
 			return slo.RangeResult{}, fmt.Errorf("could not query %s: %q returned native histograms for %s; use a float expression", where, query, s.Metric)
@@ -584,6 +587,18 @@ func (e *Embedded) QueryRange(ctx context.Context, query string, start, end time
 		out.Series = append(out.Series, slo.Series{Labels: s.Metric.Map(), Points: pts})
 	}
 	return out, nil
+}
+
+// engineStats is the samples the engine read for q (the count Prometheus
+// returns as totalQueryableSamples: the same engine counts them) and the
+// query's wall time.
+func engineStats(q promql.Query, took time.Duration) *slo.QueryStats {
+	st := &slo.QueryStats{Duration: took}
+	if s := q.Stats(); s != nil && s.Samples != nil {
+		n := s.Samples.TotalSamples
+		st.Samples = &n
+	}
+	return st
 }
 
 // withCause adds the context's error to an engine error, which does not wrap

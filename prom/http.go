@@ -62,6 +62,9 @@ type HTTPOptions struct {
 	// RetryAfterMax caps the wait a server asks for with Retry-After; 0 means
 	// DefaultRetryAfterMax.
 	RetryAfterMax time.Duration
+	// Stats asks the server for query statistics (stats=all) and returns
+	// them with each answer in Result.Stats, with the query's wall time.
+	Stats bool
 }
 
 // HTTP queries a Prometheus-compatible HTTP API. It satisfies slo.Querier and
@@ -76,6 +79,7 @@ type HTTP struct {
 	sem     chan struct{}
 	log     *slog.Logger
 	secrets *redact.Secrets // replaced by <secret> in errors and logs
+	stats   bool            // ask for stats=all and return QueryStats
 }
 
 var (
@@ -139,6 +143,7 @@ func NewHTTP(o HTTPOptions) (*HTTP, error) {
 		backoff: backoff{base: o.BackoffBase, max: o.BackoffMax, retryAfterMax: o.RetryAfterMax},
 		log:     o.Logger,
 		secrets: secrets,
+		stats:   o.Stats,
 	}
 	if h.timeout == 0 {
 		h.timeout = DefaultTimeout
@@ -170,8 +175,8 @@ func NewHTTP(o HTTPOptions) (*HTTP, error) {
 // labels; NaN and ±Inf pass through unchanged. Warnings and info annotations
 // are returned in Result.Warnings; infos start with "PromQL info:".
 func (h *HTTP) Query(ctx context.Context, query string, at time.Time) (slo.Result, error) {
-	v, warnings, err := h.run(ctx, query, func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error) {
-		return h.api.Query(ctx, query, at, v1.WithTimeout(h.timeout))
+	v, warnings, stats, err := h.run(ctx, query, func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error) {
+		return h.api.Query(ctx, query, at, h.options()...)
 	})
 	if err != nil {
 		return slo.Result{}, err
@@ -191,7 +196,7 @@ func (h *HTTP) Query(ctx context.Context, query string, at time.Time) (slo.Resul
 	default:
 		return slo.Result{}, h.typeError(query, v, "an instant vector or a scalar")
 	}
-	return slo.Result{Samples: samples, Warnings: warnings}, nil
+	return slo.Result{Samples: samples, Warnings: warnings, Stats: stats}, nil
 }
 
 // QueryRange evaluates a range query from start to end at every step. NaN
@@ -201,8 +206,8 @@ func (h *HTTP) QueryRange(ctx context.Context, query string, start, end time.Tim
 		return slo.RangeResult{}, h.errorf(false, nil, "range query %q needs a positive step, not %s", query, step)
 	}
 	r := v1.Range{Start: start, End: end, Step: step}
-	v, warnings, err := h.run(ctx, query, func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error) {
-		return h.api.QueryRange(ctx, query, r, v1.WithTimeout(h.timeout))
+	v, warnings, stats, err := h.run(ctx, query, func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error) {
+		return h.api.QueryRange(ctx, query, r, h.options()...)
 	})
 	if err != nil {
 		return slo.RangeResult{}, err
@@ -222,7 +227,7 @@ func (h *HTTP) QueryRange(ctx context.Context, query string, start, end time.Tim
 		}
 		series = append(series, slo.Series{Labels: labelMap(ss.Metric), Points: points})
 	}
-	return slo.RangeResult{Series: series, Warnings: warnings}, nil
+	return slo.RangeResult{Series: series, Warnings: warnings, Stats: stats}, nil
 }
 
 // Close releases idle connections. The client stays usable.
@@ -264,27 +269,30 @@ func (h *HTTP) errorf(transient bool, wrapped error, format string, args ...any)
 type apiCall func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error)
 
 // run makes attempts of call until one succeeds, a failure is not worth
-// retrying, retries are used up, or ctx ends.
-func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value, []string, error) {
+// retrying, retries are used up, or ctx ends. With stats on, it returns the
+// query's stats (see slo.QueryStats), else nil.
+func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value, []string, *slo.QueryStats, error) {
 	start := time.Now()
+	var inFlight time.Duration
 	for attempt := 1; ; attempt++ {
 		v, warnings, infos, ex, err := h.attempt(ctx, call)
+		inFlight += ex.elapsed
 		if err == nil {
 			h.log.Debug("prometheus query done", "url", h.display, "query", query,
 				"attempts", attempt, "duration", time.Since(start),
 				"warnings", len(warnings), "infos", len(infos))
-			return v, h.annotations(warnings, infos), nil
+			return v, h.annotations(warnings, infos), h.queryStats(ex, inFlight), nil
 		}
 		f := h.classify(ctx, err, ex)
 		if f.kind == kindCanceled && !ex.sent && attempt > 1 {
 			f.cause = stopped(ctx, "before the retry was sent")
 		}
 		if !f.kind.retryable() || attempt > h.retries {
-			return nil, nil, h.fail(query, f, attempt, "")
+			return nil, nil, nil, h.fail(query, f, attempt, "")
 		}
 		delay := h.backoff.delay(attempt, f)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			return nil, nil, h.fail(query, f, attempt, fmt.Sprintf("not retried: waiting %s would pass the deadline", delay))
+			return nil, nil, nil, h.fail(query, f, attempt, fmt.Sprintf("not retried: waiting %s would pass the deadline", delay))
 		}
 		attrs := []any{"url", h.display, "attempt", attempt, "max_attempts", h.retries + 1}
 		if f.status != 0 {
@@ -296,7 +304,7 @@ func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value
 		}
 		h.log.Info("prometheus query failed, retrying", attrs...)
 		if err := sleep(ctx, delay); err != nil {
-			return nil, nil, h.fail(query, failure{kind: kindCanceled, cause: stopped(ctx, "while waiting to retry"), ctxErr: err}, attempt, "")
+			return nil, nil, nil, h.fail(query, failure{kind: kindCanceled, cause: stopped(ctx, "while waiting to retry"), ctxErr: err}, attempt, "")
 		}
 	}
 }
@@ -305,7 +313,7 @@ func (h *HTTP) run(ctx context.Context, query string, call apiCall) (model.Value
 // deadline, which counts from then: time spent waiting for a slot is not
 // taken from the query's timeout. ex records what the transport saw.
 func (h *HTTP) attempt(ctx context.Context, call apiCall) (v model.Value, w v1.Warnings, i v1.Infos, ex *exchange, err error) {
-	ex = &exchange{}
+	ex = &exchange{capture: h.stats}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, ex, err
 	}
@@ -320,7 +328,9 @@ func (h *HTTP) attempt(ctx context.Context, call apiCall) (v model.Value, w v1.W
 	errAttemptTimeout := errors.New("attempt timed out")
 	actx, cancel := context.WithTimeoutCause(ctx, h.timeout, errAttemptTimeout)
 	defer cancel()
+	sent := time.Now()
 	v, w, i, err = call(context.WithValue(actx, exchangeKey{}, ex))
+	ex.elapsed = time.Since(sent)
 	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(actx), errAttemptTimeout) {
 		ex.timedOut = true
 	}

@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -31,11 +32,14 @@ import (
 
 // exchange records what the transport saw during one attempt.
 type exchange struct {
-	status     int    // HTTP status of the last response; 0 if none arrived
-	retryAfter string // its Retry-After header
-	html       bool   // its body is an HTML page (a proxy's error page)
-	timedOut   bool   // the attempt's own deadline, not the caller's, ended it
-	sent       bool   // the attempt got a concurrency slot and made its call
+	status     int           // HTTP status of the last response; 0 if none arrived
+	retryAfter string        // its Retry-After header
+	html       bool          // its body is an HTML page (a proxy's error page)
+	timedOut   bool          // the attempt's own deadline, not the caller's, ended it
+	sent       bool          // the attempt got a concurrency slot and made its call
+	elapsed    time.Duration // the call's wall time, from the slot on
+	capture    bool          // keep the response body (for its stats)
+	body       bytes.Buffer  // the last response's body, when capture
 }
 
 type exchangeKey struct{}
@@ -50,6 +54,10 @@ func (o observer) RoundTrip(req *http.Request) (*http.Response, error) {
 		ex.status = resp.StatusCode
 		ex.retryAfter = resp.Header.Get("Retry-After")
 		ex.html = strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html")
+		if ex.capture && resp.Body != nil {
+			ex.body.Reset()
+			resp.Body = teeBody{resp.Body, &ex.body}
+		}
 	}
 	return resp, err
 }

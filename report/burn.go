@@ -12,6 +12,8 @@ type BurnReport struct {
 	At     time.Time   `json:"at"`
 	Source string      `json:"source"`
 	SLOs   []SLOStatus `json:"slos"`
+	// Stats is the cost of the queries sent, with --stats only.
+	Stats *QueryStats `json:"stats,omitempty"`
 }
 
 // BurnGrid is the burn table: a row per SLO. The narrow table (wide false)
@@ -166,4 +168,6 @@ func ownerLabel(o Owner) string {
 }
 
 // Grids implements Tabular: the burn table.
-func (r *BurnReport) Grids(o GridOptions) []Grid { return []Grid{BurnGrid(r.SLOs, o.Wide)} }
+func (r *BurnReport) Grids(o GridOptions) []Grid {
+	return withStats([]Grid{BurnGrid(r.SLOs, o.Wide)}, r.Stats)
+}

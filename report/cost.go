@@ -56,6 +56,9 @@ type CostReport struct {
 	// IncidentFiles are the incidents files read: the one --incidents
 	// names, or the specs' incident_files (empty for none).
 	IncidentFiles []string `json:"incident_files"`
+	// Stats is the cost of the queries sent to price the period, with
+	// --stats only.
+	Stats *QueryStats `json:"stats,omitempty"`
 
 	// Daily yields the Daily sheet's rows, a row per SLO and day, and
 	// DailyCount is how many it yields: computed where the period is
@@ -335,4 +338,4 @@ func (r *CostReport) Service(name string) (ServiceCost, bool) {
 }
 
 // Grids are the tables of `nines cost`: see CostGrids.
-func (r *CostReport) Grids(o GridOptions) []Grid { return CostGrids(r, o.Wide) }
+func (r *CostReport) Grids(o GridOptions) []Grid { return withStats(CostGrids(r, o.Wide), r.Stats) }

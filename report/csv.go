@@ -198,6 +198,11 @@ func machineValue(v any) (string, error) {
 			return "", nil
 		}
 		return strconv.Itoa(*x), nil
+	case *int64:
+		if x == nil {
+			return "", nil
+		}
+		return strconv.FormatInt(*x, 10), nil
 	case bool:
 		return strconv.FormatBool(x), nil
 	case *bool:

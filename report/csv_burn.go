@@ -39,9 +39,17 @@ func (r *BurnReport) Records() (*MachineTable, error) {
 	for _, w := range windows {
 		cols = append(cols, "burn_rate_"+w)
 	}
-	m := newMachine(rowKind{"slos", append(cols, burnTailColumns...)})
+	cols = append(cols, burnTailColumns...)
+	if r.Stats != nil {
+		cols = append(cols, statsColumns...)
+	}
+	m := newMachine(rowKind{"slos", cols})
 	for _, s := range r.SLOs {
-		m.add("slos", burnRow(s, windows)...)
+		row := burnRow(s, windows)
+		if r.Stats != nil {
+			row = append(row, statsValues(r.Stats.costOf(s.Service, s.SLO))...)
+		}
+		m.add("slos", row...)
 	}
 	return m.table()
 }
@@ -87,11 +95,23 @@ var statusColumns = []string{"service", "tier", "service_status", "slo", "condit
 // Records implements Records: a row per SLO, with its service's status
 // (docs/csv.md).
 func (r *StatusReport) Records() (*MachineTable, error) {
-	m := newMachine(rowKind{"slos", statusColumns})
+	cols := statusColumns
+	var stats func(service, slo string) []any
+	if r.Stats != nil {
+		cols = append(slices.Clip(cols), statsColumns...)
+		stats = func(service, slo string) []any { return statsValues(r.Stats.costOf(service, slo)) }
+	} else {
+		stats = func(string, string) []any { return nil }
+	}
+	m := newMachine(rowKind{"slos", cols})
 	for _, svc := range r.Services {
 		if len(svc.SLOs) == 0 {
-			m.add("slos", svc.Service, svc.Tier, svc.Status, nil, nil, nil, nil, nil, nil, optTime(r.At, r.At.Location()),
-				nil, nil, nil, nil, nil, nil, nil, nil, svc.Owner.Team, svc.Owner.Contact)
+			row := []any{svc.Service, svc.Tier, svc.Status, nil, nil, nil, nil, nil, nil, optTime(r.At, r.At.Location()),
+				nil, nil, nil, nil, nil, nil, nil, nil, svc.Owner.Team, svc.Owner.Contact}
+			if r.Stats != nil {
+				row = append(row, make([]any, len(statsColumns))...)
+			}
+			m.add("slos", row...)
 			continue
 		}
 		for _, s := range svc.SLOs {
@@ -100,9 +120,10 @@ func (r *StatusReport) Records() (*MachineTable, error) {
 				exhausted = s.BudgetLeft != nil && *s.BudgetLeft <= 0
 				page, ticket = severityFiring(s, "page"), severityFiring(s, "ticket")
 			}
-			m.add("slos", svc.Service, svc.Tier, svc.Status, s.SLO, s.Condition, s.DataState, s.Objective, s.Window, s.Period,
+			row := []any{svc.Service, svc.Tier, svc.Status, s.SLO, s.Condition, s.DataState, s.Objective, s.Window, s.Period,
 				optTime(s.At, s.At.Location()), s.Availability, s.BudgetLeft, burnRateOf(s, narrowBurnWindow), exhausted,
-				s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"), svc.Owner.Team, svc.Owner.Contact)
+				s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"), svc.Owner.Team, svc.Owner.Contact}
+			m.add("slos", append(row, stats(s.Service, s.SLO)...)...)
 		}
 	}
 	return m.table()

@@ -1,6 +1,9 @@
 package report
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The kinds of row of cost's CSV (docs/csv.md), in order. Columns of the
 // same name mean the same in every kind.
@@ -33,9 +36,16 @@ var costKinds = []rowKind{
 // months, warnings and errors, as one table whose first column names the
 // kind of row (docs/csv.md).
 func (r *CostReport) Records() (*MachineTable, error) {
-	m := newMachine(costKinds...)
+	kinds := costKinds
+	if r.Stats != nil {
+		kinds = append(slices.Clip(kinds), statsKind)
+	}
+	m := newMachine(kinds...)
 	addCostHead(m, r)
 	addCostBody(m, r)
+	if r.Stats != nil {
+		addStatsRows(m, r.Period.Name, r.Stats)
+	}
 	return m.table()
 }
 

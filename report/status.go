@@ -23,6 +23,8 @@ type StatusReport struct {
 	At       time.Time       `json:"at"`
 	Source   string          `json:"source"`
 	Services []ServiceStatus `json:"services"`
+	// Stats is the cost of the queries sent, with --stats only.
+	Stats *QueryStats `json:"stats,omitempty"`
 }
 
 // conditionRank orders conditions from worst to best.
@@ -89,4 +91,6 @@ func StatusGrid(svcs []ServiceStatus, wide bool) Grid {
 const narrowDetail = 60
 
 // Grids implements Tabular: the status table.
-func (r *StatusReport) Grids(o GridOptions) []Grid { return []Grid{StatusGrid(r.Services, o.Wide)} }
+func (r *StatusReport) Grids(o GridOptions) []Grid {
+	return withStats([]Grid{StatusGrid(r.Services, o.Wide)}, r.Stats)
+}

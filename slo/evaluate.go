@@ -106,12 +106,20 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 	}
 	plans := make([]plan, len(slos))
 	wanted := map[queryKey]*queryResult{}
+	// owners are the SLOs each query is for (--stats attributes its cost).
+	owners := map[queryKey][]string{}
+	var owner string
 	want := func(query string, at time.Time) {
 		if query != "" {
-			wanted[queryKey{query, at.UnixMilli()}] = nil
+			k := queryKey{query, at.UnixMilli()}
+			wanted[k] = nil
+			if o := owners[k]; len(o) == 0 || o[len(o)-1] != owner {
+				owners[k] = append(o, owner)
+			}
 		}
 	}
 	for i, s := range slos {
+		owner = s.ID()
 		e := Evaluation{SLO: s, At: opts.At, Coverage: 1}
 		end := opts.At
 		if opts.Period != nil {
@@ -156,7 +164,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		evals[i] = e
 	}
 
-	run(ctx, q, wanted)
+	run(ctx, q, wanted, owners)
 
 	for i := range evals {
 		e := &evals[i]
@@ -228,7 +236,8 @@ type queryResult struct {
 }
 
 // run executes every wanted query concurrently.
-func run(ctx context.Context, q Querier, wanted map[queryKey]*queryResult) {
+// Each is sent under WithQueryOwners naming the SLOs it is for.
+func run(ctx context.Context, q Querier, wanted map[queryKey]*queryResult, owners map[queryKey][]string) {
 	keys := make([]queryKey, 0, len(wanted))
 	for k := range wanted {
 		keys = append(keys, k)
@@ -239,7 +248,7 @@ func run(ctx context.Context, q Querier, wanted map[queryKey]*queryResult) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = runOne(ctx, q, k)
+			results[i] = runOne(WithQueryOwners(ctx, owners[k]...), q, k)
 		}()
 	}
 	wg.Wait()

@@ -533,7 +533,7 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 		if q == "" {
 			return vals, present, nil
 		}
-		res, err := rq.QueryRange(ctx, q, from, to, sc.o.Step)
+		res, err := rq.QueryRange(WithQueryOwners(ctx, s.ID()), q, from, to, sc.o.Step)
 		if err == nil {
 			err = CheckRange(q, res, from, to, sc.o.Step)
 		}
@@ -751,11 +751,12 @@ func (sc *scanner) measureSpan(ctx context.Context, rq RangeQuerier, inc *Incide
 	}
 	minutes := d.Minutes()
 	at := inc.End
+	var owner string // the SLO measured, for --stats
 	value := func(q string) (float64, bool, error) {
 		if q == "" {
 			return 0, false, nil
 		}
-		res, err := rq.QueryRange(ctx, q, at, at, sc.o.Step)
+		res, err := rq.QueryRange(WithQueryOwners(ctx, owner), q, at, at, sc.o.Step)
 		if err == nil {
 			err = CheckRange(q, res, at, at, sc.o.Step)
 		}
@@ -773,6 +774,7 @@ func (sc *scanner) measureSpan(ctx context.Context, rq RangeQuerier, inc *Incide
 		return v, ok, nil
 	}
 	for j, s := range sc.slos {
+		owner = s.ID()
 		qs := s.SLI.Queries(d)
 		var ratio float64
 		switch {
@@ -851,7 +853,7 @@ func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, 
 			q = qs.ErrorRatio
 		}
 		start := end.Add(-budget.Day).Truncate(step)
-		res, err := rq.QueryRange(ctx, q, start.Add(step), end, step)
+		res, err := rq.QueryRange(WithQueryOwners(ctx, s.ID()), q, start.Add(step), end, step)
 		if err == nil {
 			err = CheckRange(q, res, start.Add(step), end, step)
 		}

@@ -33,6 +33,8 @@ type Sample struct {
 type Result struct {
 	Samples  []Sample
 	Warnings []string
+	// Stats is what the source measured answering, when asked (--stats).
+	Stats *QueryStats
 }
 
 // Point is one value of a range series.
@@ -52,4 +54,6 @@ type Series struct {
 type RangeResult struct {
 	Series   []Series
 	Warnings []string
+	// Stats is what the source measured answering, when asked (--stats).
+	Stats *QueryStats
 }

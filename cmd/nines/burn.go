@@ -73,6 +73,7 @@ diverted work); 0 once the budget is gone.
 	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, wide, json, csv or markdown")
 	c.Flags().StringVar(&opts.period, "period", "", "measure over a calendar period: month, quarter, 2026-Q3 or 2026-09")
 	c.Flags().StringVar(&opts.tz, "timezone", "UTC", "time zone of --period")
+	opts.g.addStatsFlag(c)
 	return c
 }
 

@@ -149,6 +149,7 @@ second, and prices the shortest of them.
 	opts.sel.addFlags(c)
 	opts.period.addFlags(c, false)
 	opts.det.addFlags(c)
+	opts.g.addStatsFlag(c)
 	f := c.Flags()
 	f.StringVarP(&opts.output, "output", "o", "table", "output format: table, wide, json, csv or markdown")
 	f.StringVar(&whatIf, "what-if", "", "price a hypothetical outage of this length now (45m, 2h); needs one --service")
@@ -195,7 +196,7 @@ func (opts *costOptions) parse(c *cobra.Command, whatIf, errorRatio string) erro
 		if len(opts.sel.services) != 1 {
 			return usageErrorf("%s prices an outage of one service: give one --service", flag)
 		}
-		for _, name := range []string{"window", "quarter", "month", "from", "to", "incidents", "step", "merge-gap", "threshold", "tier"} {
+		for _, name := range []string{"window", "quarter", "month", "from", "to", "incidents", "step", "merge-gap", "threshold", "tier", "stats"} {
 			if flags.Changed(name) {
 				return usageErrorf("%s prices an outage now: it takes no --%s", flag, name)
 			}

@@ -35,6 +35,8 @@ type globalOptions struct {
 	concurrency    int
 	logFormat      string
 	logLevel       string
+	// stats is --stats, a flag of the commands that report query cost.
+	stats bool
 
 	// flags are the root's persistent flags, to tell a flag given from its
 	// default.
@@ -60,6 +62,12 @@ func (g *globalOptions) addFlags(root *cobra.Command) {
 	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
 	f.StringVar(&g.logFormat, "log.format", "text", "log format on stderr: text or json")
 	f.StringVar(&g.logLevel, "log.level", "warn", "log level: debug, info, warn or error")
+}
+
+// addStatsFlag adds --stats to a command that reports the cost of its
+// queries (burn, status, cost).
+func (g *globalOptions) addStatsFlag(c *cobra.Command) {
+	c.Flags().BoolVar(&g.stats, "stats", false, "also report the cost of the queries: per SLO and for the fleet, the queries sent, the samples scanned (Prometheus stats=all) and the query time (docs/stats.md)")
 }
 
 // logger builds the stderr logger from the log flags.
@@ -249,6 +257,7 @@ func (g *globalOptions) openSource(ctx context.Context, s *streams, log *slog.Lo
 		MaxRetries:     g.retries,
 		Concurrency:    g.concurrency,
 		Logger:         log,
+		Stats:          g.stats,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("could not set up the Prometheus client from %s: %w", from, err)
@@ -291,7 +300,7 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 		cancel()
 		return nil, nil, nil, err
 	}
-	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv}
+	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv, Stats: g.stats}
 	if f, ok := src.(spanned); ok {
 		env.At = g.fileTime(s, f, at)
 	}

@@ -55,6 +55,7 @@ A service takes the worst condition of its SLOs.
 	}
 	opts.sel.addFlags(c)
 	c.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, wide, json, csv or markdown")
+	opts.g.addStatsFlag(c)
 	return c
 }
 
