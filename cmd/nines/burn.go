@@ -55,7 +55,10 @@ diverted work); 0 once the budget is gone.
   nines burn --prometheus.url http://prometheus:9090 --service checkout -o json
 
   # Every critical SLO over the third quarter of 2026
-  nines burn --tier critical --period 2026-Q3`,
+  nines burn --tier critical --period 2026-Q3
+
+  # Which SLOs cost the server most: queries, samples scanned, query time
+  nines burn --prometheus.url http://prometheus:9090 --stats`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			f, err := outputFormat(opts.output, tableFormats...)

@@ -64,10 +64,22 @@ func (g *globalOptions) addFlags(root *cobra.Command) {
 	f.StringVar(&g.logLevel, "log.level", "warn", "log level: debug, info, warn or error")
 }
 
+// statsHelp is the --stats paragraph of the help of burn, status and cost.
+const statsHelp = `
+
+--stats also shows what the queries cost: a table after the main one (a
+"stats" object in JSON; columns per SLO in burn and status CSV, query_stats
+rows in cost CSV) with, per SLO and for the fleet, the queries sent, the
+samples the server read to answer them (Prometheus stats=all; n/a, never 0,
+where the source does not report them, as VictoriaMetrics), and their wall
+time. A query several SLOs use is listed under each and counted once for
+the fleet. docs/stats.md explains the figures.`
+
 // addStatsFlag adds --stats to a command that reports the cost of its
 // queries (burn, status, cost).
 func (g *globalOptions) addStatsFlag(c *cobra.Command) {
-	c.Flags().BoolVar(&g.stats, "stats", false, "also report the cost of the queries: per SLO and for the fleet, the queries sent, the samples scanned (Prometheus stats=all) and the query time (docs/stats.md)")
+	c.Long += statsHelp
+	c.Flags().BoolVar(&g.stats, "stats", false, "also show what the queries cost: queries, samples scanned and query time, per SLO and for the fleet")
 }
 
 // logger builds the stderr logger from the log flags.
