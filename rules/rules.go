@@ -187,9 +187,10 @@ func counts(s slo.SLO, w time.Duration) (bad, total string) {
 	return bad, total
 }
 
-// ratio is the PromQL of the SLO's error ratio over w: the records' sums
-// when w is a whole number of records, else the SLI's own queries at w.
-func ratio(s slo.SLO, w time.Duration) string {
+// ErrorRatioQuery is the PromQL of the SLO's error ratio over w as its
+// alerts read it: the sums of its records when w is a whole number of
+// records, else (and for raw SLIs) the SLI's own queries at w.
+func ErrorRatioQuery(s slo.SLO, w time.Duration) string {
 	if s.SLI.Kind == slo.Raw {
 		return "(" + strings.TrimSpace(s.SLI.Queries(w).ErrorRatio) + ")"
 	}
@@ -217,7 +218,7 @@ func recordedRange(w time.Duration) string {
 func alertRule(s slo.SLO, a budget.AlertWindow) Rule {
 	budgetRatio := "(1 - " + number(s.Objective) + ")"
 	cond := func(w time.Duration) string {
-		return ratio(s, w) + " / " + budgetRatio + " > " + number(a.Factor)
+		return ErrorRatioQuery(s, w) + " / " + budgetRatio + " > " + number(a.Factor)
 	}
 	expr := cond(a.Long) + "\nand on ()\n" + cond(a.Short)
 	if s.SLI.Kind != slo.Raw && s.MinEvents > 0 && s.Window.Calendar == "" {
