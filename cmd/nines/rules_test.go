@@ -205,7 +205,9 @@ var agreementT0 = time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
 // agreementFleet has a day of history before T0 (the longest alert window
 // of agreementTiers) and four outages in the 13 hours after it.
 func agreementFleet() scenario.Fleet {
-	at := func(h, m int) time.Time { return agreementT0.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	at := func(h, m int) time.Time {
+		return agreementT0.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+	}
 	return scenario.Fleet{
 		From:     agreementT0.Add(-25 * time.Hour),
 		To:       at(13, 0),
@@ -352,7 +354,9 @@ func TestRulesAgreeWithBurn(t *testing.T) {
 	// Times after the T0 of the fleet; each is moved back to the record
 	// before it, so up to 5 minutes earlier. want lists the alerts that
 	// fire then (checked against both sides, so the test shows outages).
-	at := func(h, m int) time.Time { return agreementT0.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	at := func(h, m int) time.Time {
+		return agreementT0.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+	}
 	const (
 		page1   = "page 1h/5m"
 		page6   = "page 6h/30m"
