@@ -49,9 +49,12 @@ Per SLO, in one group evaluated every 5m:
 Every rule carries the labels service, slo and tier; alerts add severity,
 long and short, and the annotations summary (the thresholds and windows),
 description, team and contact. Windows are sums of the 5m records, so
-Prometheus reads 12 samples for an hour instead of every raw sample; the
-records are what nines reads on the fast path. docs/rules.md lists every
-expression and how the series map to Sloth's and Pyrra's.
+Prometheus reads 12 samples for an hour instead of every raw sample (a raw
+SLI, which has no counts, alerts on its own expression at each window); the
+records are what nines reads on the fast path. An events SLI with
+min_events and a rolling window fires only with that many events in the
+window, as nines burn judges it; no alert sets for: (0). docs/rules.md lists
+every expression and how the series map to Sloth's and Pyrra's.
 
 Groups hold whole SLOs of one service (nines-<service>, nines-<service>-2, ...)
 within --max-rules-per-group (default 20, Mimir's default limit). The output
