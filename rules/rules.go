@@ -44,6 +44,7 @@ type Rule struct {
 	Record      string            `yaml:"record,omitempty"`
 	Alert       string            `yaml:"alert,omitempty"`
 	Expr        string            `yaml:"expr"`
+	For         string            `yaml:"for,omitempty"`
 	Labels      map[string]string `yaml:"labels,omitempty"`
 	Annotations map[string]string `yaml:"annotations,omitempty"`
 }
@@ -252,9 +253,14 @@ func alertRule(s slo.SLO, a budget.AlertWindow) Rule {
 	if s.Owner.Contact != "" {
 		ann["contact"] = templateText(s.Owner.Contact)
 	}
+	var pending string
+	if a.For > 0 {
+		pending = slo.PromQLDuration(a.For)
+	}
 	return Rule{
 		Alert: AlertName,
 		Expr:  expr,
+		For:   pending,
 		Labels: map[string]string{
 			"severity": string(a.Severity), "service": s.Service, "slo": s.Name, "tier": s.Tier,
 			"long": long, "short": short,

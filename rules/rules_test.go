@@ -249,3 +249,26 @@ func TestEncodeIsDeterministic(t *testing.T) {
 		t.Errorf("want the header, then services in name order:\n%s", out)
 	}
 }
+
+func TestAlertForComesFromTheSpec(t *testing.T) {
+	s := events("a", "b", badSLI)
+	s.Alerts = []budget.AlertWindow{
+		{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: budget.Page, For: 2 * time.Minute},
+		{Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 6, Severity: budget.Page},
+	}
+	set, err := rules.Generate([]slo.SLO{s}, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := set.File().Groups[0].Rules
+	if rs[2].For != "2m" || rs[3].For != "" {
+		t.Errorf("for: %q and %q, want 2m and none", rs[2].For, rs[3].For)
+	}
+	var buf bytes.Buffer
+	if err := rules.Encode(&buf, set.File()); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "for: 2m"); n != 1 {
+		t.Errorf("the file has %d for: 2m, want 1:\n%s", n, buf.String())
+	}
+}

@@ -126,7 +126,7 @@ tiers:
     window: 7d
     missing_errors: no_data
     alerts:
-      - {long: 1h, short: 2m, factor: 10, severity: page}
+      - {long: 1h, short: 2m, factor: 10, severity: page, for: 2m}
       - {long: 1d, short: 90m, factor: 2, severity: ticket}
   monthly: {objective: 99, window: month, timezone: Europe/Berlin}
 `)
@@ -184,10 +184,20 @@ slos:
 	if err := yaml.Unmarshal(body, &f); err != nil {
 		t.Fatal(err)
 	}
+	pending := 0
 	for _, g := range f.Groups {
 		if len(g.Rules) > rules.DefaultMaxRulesPerGroup || g.Interval != "5m" {
 			t.Errorf("group %s: %d rules every %s, want at most %d every 5m", g.Name, len(g.Rules), g.Interval, rules.DefaultMaxRulesPerGroup)
 		}
+		for _, r := range g.Rules {
+			if r.For == "2m" {
+				pending++
+			}
+		}
+	}
+	// The odd tier's page alert waits 2m: one alert of each of its 200 SLOs.
+	if pending != 200 {
+		t.Errorf("%d alerts with for: 2m, want 200", pending)
 	}
 }
 
