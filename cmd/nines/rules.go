@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -150,6 +151,11 @@ func writeRulesFile(path string, f rules.File) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
+		// The temporary file's name would only confuse: name the cause.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	_, werr := tmp.Write(buf.Bytes())

@@ -32,6 +32,9 @@ func TestRulesFlags(t *testing.T) {
 		{"a file and a directory", []string{"rules", "-o", "a.yaml", "--dir", "d"}, "give -o FILE or --dir DIR, not both"},
 		{"no rules per group", []string{"rules", "--max-rules-per-group", "0"}, "--max-rules-per-group must be at least 1, got 0"},
 		{"an argument", []string{"rules", "specs"}, `unknown command "specs" for "nines rules"`},
+		{"a file in a missing directory", []string{"rules", "--source", "demo", "-o", "/nonexistent-nines/rules.yaml"},
+			"could not write /nonexistent-nines/rules.yaml: no such file or directory"},
+		{"an unknown service", []string{"rules", "--source", "demo", "--service", "nope"}, `unknown service "nope"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -329,8 +332,10 @@ func TestRulesAgreeWithBurn(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The alerts apart, the records alone (in their groups, which set
-	// their evaluation times) for promtool: Prometheus 2.42's promtool
-	// backfills an alert's expression as if it were a recording rule.
+	// their evaluation times) for promtool: Debian's promtool 2.42 also
+	// evaluates every alert's expression over the whole range when the
+	// file holds them (its log lists each), which costs more than the
+	// records.
 	alertsOf := map[string][]rules.Rule{}
 	recordsOnly := rules.File{}
 	for _, g := range file.Groups {
