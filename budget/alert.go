@@ -22,6 +22,10 @@ type AlertWindow struct {
 	Short    time.Duration
 	Factor   float64
 	Severity Severity
+	// For is how long the condition must hold before the alert of a
+	// Prometheus rule fires (its for:); nines evaluates each instant alone
+	// and ignores it.
+	For time.Duration
 }
 
 // DefaultAlertWindows is the Google SRE Workbook's set: page at 14.4x over 1h

@@ -598,7 +598,15 @@ func checkAlerts(c *fileChecker, p path, specs []alertSpec) []budget.AlertWindow
 		if sev != budget.Page && sev != budget.Ticket {
 			c.addf(ap.with("severity"), "invalid severity %q: use page or ticket", a.Severity)
 		}
-		out = append(out, budget.AlertWindow{Long: time.Duration(long), Short: time.Duration(short), Factor: a.Factor, Severity: sev})
+		var pending model.Duration
+		if a.For != "" {
+			var errF error
+			pending, errF = model.ParseDuration(a.For)
+			if errF != nil || !wholeSeconds(pending) {
+				c.addf(ap.with("for"), "invalid for %q: use a duration such as 5m, or 0", a.For)
+			}
+		}
+		out = append(out, budget.AlertWindow{Long: time.Duration(long), Short: time.Duration(short), Factor: a.Factor, Severity: sev, For: time.Duration(pending)})
 	}
 	if len(specs) == 0 {
 		c.addf(p, "empty list: omit alerts to use the SRE Workbook defaults")

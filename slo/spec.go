@@ -34,6 +34,7 @@ type alertSpec struct {
 	Short    string  `yaml:"short"`
 	Factor   float64 `yaml:"factor"`
 	Severity string  `yaml:"severity"`
+	For      string  `yaml:"for"`
 }
 
 type serviceFileSpec struct {
