@@ -34,12 +34,14 @@ import (
 
 // semantics is how a backend turns the samples of a window into a count.
 type semantics struct {
-	// closed: a range [w] at t holds the sample at t-w (Prometheus 2.x).
+	// closed: a range [w] at t holds the sample at t-w (Prometheus 2.x);
+	// otherwise it is left-open, (t-w, t].
 	closed bool
 	// extrapolates: increase() is the difference between the first and the
-	// last sample in the range, extrapolated to the range's edges
-	// (Prometheus); otherwise it is the last sample minus the last one
-	// before the range (VictoriaMetrics), which needs no extrapolation.
+	// last sample in the range, resets added, extrapolated towards the
+	// range's start (Prometheus, see extrapolatedIncrease); otherwise it
+	// starts from the last sample before the range and is not extrapolated
+	// (VictoriaMetrics).
 	extrapolates bool
 }
 
@@ -48,20 +50,20 @@ var backendSemantics = []struct {
 	start func(testing.TB, []byte) *promtest.Server
 	sem   semantics
 	// tolerance, against the exact truth:
-	//   - Prometheus 2.x: 1e-9 relative. The closed range [At-w, At] holds a
-	//     sample at both ends and increase() extrapolates nothing, so the
-	//     count is the truth; only float summation differs.
-	//   - Prometheus 3.x: a left-open range (At-w, At] loses the sample at
-	//     At-w, so increase() sees n-1 of the window's n one-minute
-	//     increments and extrapolates them to n: its count is off by at most
-	//     n/(n-1) times the window's largest one-minute increment, bad and
-	//     total alike. A probe window holds exactly the n samples of the
-	//     truth.
-	//   - VictoriaMetrics: increase() takes the last sample before the range
-	//     as its start, so event counts are exact (1e-9); probe windows are
+	//   - Prometheus 2.x: 1e-9 relative for events. The closed range
+	//     [At-w, At] holds a sample at both ends and increase() extrapolates
+	//     nothing: the count is the truth, up to float summation. Its probe
+	//     windows hold n+1 samples for n minutes: bad off by 0 or 1, total
+	//     by 1.
+	//   - Prometheus 3.x: the left-open range (At-w, At] loses the sample at
+	//     At-w, so increase() sees n-1 of a window's n one-minute increments
+	//     and extrapolates them over at most one more minute: each series's
+	//     count is off by at most n/(n-1) times its largest one-minute
+	//     increment in the window, and bad and total by the sum of that over
+	//     their series. Probe windows hold exactly the n samples of the truth.
+	//   - VictoriaMetrics: increase() starts from the last sample before the
+	//     range, so event counts are exact (1e-9); probe windows are
 	//     left-open as in 3.x and exact too.
-	//   - Prometheus 2.x's probe windows hold n+1 samples: off by one sample
-	//     (bad by 0 or 1, total by 1).
 }{
 	{"Prometheus 2.42 (Debian)", promtest.Start, semantics{closed: true, extrapolates: true}},
 	{"Prometheus 3.x (" + prometheus3Version + ")", promtest.StartPrometheus3, semantics{closed: false, extrapolates: true}},
@@ -73,8 +75,12 @@ var backendSemantics = []struct {
 const prometheus3Version = "v0.316.0"
 
 // modelTol is the tolerance against each backend's own semantics: the model
-// sums the same increments in another order.
+// does the same arithmetic in another order.
 const modelTol = 1e-9
+
+// history is the scenario's minutes of data before At: minute i (At + i
+// minutes) is index i+history of its per-minute slices.
+const history = 8 * 24 * 60
 
 // count is a bad and total count with the bounds the tolerance allows.
 type count struct {
@@ -82,26 +88,94 @@ type count struct {
 	badErr, totalErr float64 // absolute bounds on the difference from the truth
 }
 
-// eventCount is what a backend with sem returns for an event SLI over n
-// minutes ending at At, and the truth.
-func eventCount(e scenario.Events, n int, sem semantics) (got, truth count) {
-	const history = 8 * 24 * 60 // scenario: minute i is index i+history
-	inc := func(xs []float64, i int) float64 { return xs[i+history] }
-	var maxBad, maxTotal float64
-	for i := -n + 1; i <= 0; i++ {
-		b, tot := inc(e.Bad, i), inc(e.Good, i)+inc(e.Bad, i)
-		truth.bad += b
-		truth.total += tot
-		maxBad, maxTotal = math.Max(maxBad, b), math.Max(maxTotal, tot)
-		if sem.closed || !sem.extrapolates || i > -n+1 {
-			got.bad += b
-			got.total += tot
+// counter is one counter series of the scenario: its value per minute.
+type counter []float64
+
+// cumulate builds a counter from per-minute increments as the scenario
+// does: the first sample holds the first increment, and at minute resetAt
+// (relative to At) the process restarts from 0.
+func cumulate(inc []float64, resetAt int) counter {
+	c := make(counter, len(inc))
+	v := 0.0
+	for k, x := range inc {
+		if k-history == resetAt {
+			v = 0
 		}
+		v += x
+		c[k] = v
 	}
+	return c
+}
+
+// linear is a counter that reads perMinute*k at index k (the scenario's
+// histogram series).
+func linear(perMinute float64, n int) counter {
+	c := make(counter, n)
+	for k := range c {
+		c[k] = perMinute * float64(k)
+	}
+	return c
+}
+
+// increase is what a backend with sem answers for increase(c[n minutes]) at
+// At, and the bound on its difference from the truth.
+func (c counter) increase(n int, sem semantics) (v, bound float64) {
+	first := history - n // the sample at At-w
 	if !sem.closed && sem.extrapolates {
-		f := float64(n) / float64(n-1)
-		got.bad, got.total = got.bad*f, got.total*f
-		got.badErr, got.totalErr = f*maxBad, f*maxTotal
+		first++ // left out of a left-open range; VictoriaMetrics starts from it
+	}
+	last := history
+	maxInc := 0.0
+	for k := first + 1; k <= last; k++ {
+		d := c[k] - c[k-1]
+		if d < 0 { // a reset: the counter restarted from 0
+			d = c[k]
+		}
+		v += d
+		maxInc = math.Max(maxInc, d)
+	}
+	if first == history-n {
+		return v, 0 // every increment of the window, nothing to extrapolate
+	}
+	// Prometheus's extrapolation (promql extrapolatedRate) with the first
+	// sample one minute after the range's start, samples a minute apart:
+	// that minute is under 1.1 average intervals, so the result is stretched
+	// over it, unless the counter would reach zero sooner.
+	sampled := float64(last - first)
+	toStart := 1.0
+	if v > 0 && c[first] >= 0 {
+		toStart = math.Min(toStart, sampled*c[first]/v)
+	}
+	return v * (sampled + toStart) / sampled, float64(n) / float64(n-1) * maxInc
+}
+
+// sumIncrease is sum(increase(...)) over the series.
+func sumIncrease(series []counter, n int, sem semantics) (v, bound float64) {
+	for _, c := range series {
+		x, b := c.increase(n, sem)
+		v += x
+		bound += b
+	}
+	return v, bound
+}
+
+// eventSLI is an event SLI by its counter series: bad and total, or good and
+// total (bad = total - good).
+type eventSLI struct {
+	truth            scenario.Events
+	bad, good, total []counter
+}
+
+// count is what a backend with sem returns over n minutes ending at At, and
+// the truth.
+func (e eventSLI) count(n int, sem semantics) (got, truth count) {
+	truth.bad, truth.total = e.truth.Window(time.Duration(n) * time.Minute)
+	got.total, got.totalErr = sumIncrease(e.total, n, sem)
+	if e.bad != nil {
+		got.bad, got.badErr = sumIncrease(e.bad, n, sem)
+	} else {
+		good, goodErr := sumIncrease(e.good, n, sem)
+		got.bad, got.badErr = got.total-good, goodErr+got.totalErr
 	}
 	return got, truth
 }
@@ -109,7 +183,6 @@ func eventCount(e scenario.Events, n int, sem semantics) (got, truth count) {
 // probeCount is what a backend with sem returns for a probe SLI over n
 // minutes ending at At, and the truth.
 func probeCount(p scenario.Probe, n int, sem semantics) (got, truth count) {
-	const history = 8 * 24 * 60
 	for i := -n; i <= 0; i++ {
 		failed := 1 - p.Up[i+history]
 		if i > -n {
@@ -156,17 +229,35 @@ func TestBackendsAgreeWithTruth(t *testing.T) {
 		objective float64
 		length    time.Duration
 	}
-	events := func(id string, objective float64, length time.Duration) sli {
-		e := truth.Events[id]
-		return sli{"events", func(n int, sem semantics) (count, count) { return eventCount(e, n, sem) }, objective, length}
+	events := func(e eventSLI, objective float64, length time.Duration) sli {
+		return sli{"events", e.count, objective, length}
 	}
+	// The counter series each SLI's queries sum, as scenario.Generate
+	// writes them.
+	noReset := math.MinInt
+	ev := func(id string) scenario.Events { return truth.Events[id] }
+	steady := eventSLI{truth: ev("steady/availability"),
+		bad:   []counter{cumulate(ev("steady/availability").Bad, noReset)},
+		total: []counter{cumulate(ev("steady/availability").Good, noReset), cumulate(ev("steady/availability").Bad, noReset)}}
+	steadyMonthly := steady
+	steadyMonthly.truth = ev("steady/monthly")
+	burning := eventSLI{truth: ev("burning/availability"),
+		good:  []counter{cumulate(ev("burning/availability").Good, noReset)},
+		total: []counter{cumulate(ev("burning/availability").Good, noReset), cumulate(ev("burning/availability").Bad, noReset)}}
+	exhausted := eventSLI{truth: ev("exhausted/availability"),
+		bad:   []counter{cumulate(ev("exhausted/availability").Bad, -2*1440)},
+		total: []counter{cumulate(ev("exhausted/availability").Good, -2*1440), cumulate(ev("exhausted/availability").Bad, -2*1440)}}
+	samples := len(ev("steady/latency").Good)
+	latency := eventSLI{truth: ev("steady/latency"), // le="0.3" bucket and _count
+		good:  []counter{linear(995, samples)},
+		total: []counter{linear(1000, samples)}}
 	week, month := 7*24*time.Hour, 30*24*time.Hour
 	slis := map[string]sli{
-		"steady/availability":    events("steady/availability", 0.999, week),
-		"steady/monthly":         events("steady/monthly", 0.999, month),
-		"steady/latency":         events("steady/latency", 0.99, week),
-		"burning/availability":   events("burning/availability", 0.999, week),
-		"exhausted/availability": events("exhausted/availability", 0.999, week),
+		"steady/availability":    events(steady, 0.999, week),
+		"steady/monthly":         events(steadyMonthly, 0.999, month),
+		"steady/latency":         events(latency, 0.99, week),
+		"burning/availability":   events(burning, 0.999, week),
+		"exhausted/availability": events(exhausted, 0.999, week),
 		"gateway/reachability": {"probe", func(n int, sem semantics) (count, count) {
 			return probeCount(truth.Probes["gateway/reachability"], n, sem)
 		}, 0.999, week},
