@@ -78,7 +78,13 @@ type Pushgateway struct {
 // become ready.
 func Start(t testing.TB, openmetrics []byte) *Server {
 	t.Helper()
-	prometheus := lookPath(t, "prometheus")
+	return startPrometheus(t, lookPath(t, "prometheus"), openmetrics)
+}
+
+// startPrometheus is Start with the prometheus binary at path: it backfills
+// with the promtool on PATH and serves the blocks with that binary.
+func startPrometheus(t testing.TB, prometheus string, openmetrics []byte) *Server {
+	t.Helper()
 	promtool := lookPath(t, "promtool")
 
 	dir := t.TempDir()
