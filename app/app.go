@@ -48,6 +48,9 @@ type Env struct {
 	Log *slog.Logger
 	// Getenv reads the environment (CI context, actors); nil reads nothing.
 	Getenv func(string) string
+	// Recorded says when burn, status and gate read the recorded series
+	// (--recorded); the zero value reads raw data only.
+	Recorded slo.RecordedMode
 }
 
 func (e *Env) now() time.Time {

@@ -141,6 +141,8 @@ type GateSLO struct {
 	Coverage *float64 `json:"coverage"`
 	NoData   string   `json:"no_data_policy"`
 	Error    string   `json:"error,omitempty"`
+	// Path is the data measured: raw or recorded (docs/fast-path.md).
+	Path string `json:"path,omitempty"`
 }
 
 // GateBurnRate is the burn rate over one alert window; null without data.

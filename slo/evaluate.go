@@ -70,6 +70,14 @@ type Evaluation struct {
 	DataFrom time.Time
 	// Err is set when the source failed for this SLO.
 	Err error
+
+	// Path is the data the SLO was measured from: PathRaw or PathRecorded
+	// (the recorded series, see EvalOptions.Recorded). PathReason says why
+	// an SLO that could have read its recorded series read raw data.
+	Path, PathReason string
+	// RecordedAt is, on the recorded path, the time of the last record:
+	// every window ends there, at most RecordedInterval before At.
+	RecordedAt time.Time
 }
 
 // State is the SLI's data state.
@@ -86,6 +94,9 @@ type EvalOptions struct {
 	// so no burn rates and no firing alerts. Reports over past periods need
 	// nothing more, and it saves seven windows of queries per SLO.
 	WindowOnly bool
+	// Recorded says when the recorded series are read instead of raw data
+	// (docs/fast-path.md); the zero value reads raw data only.
+	Recorded RecordedMode
 }
 
 // Evaluate measures every SLO at opts.At over its SLO window and its alert
@@ -103,16 +114,20 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		coverageStep time.Duration
 		// count, for a period, counts the coverage points with data.
 		count string
+		// raw lists the queries of the raw path.
+		raw []string
 	}
 	plans := make([]plan, len(slos))
 	wanted := map[queryKey]*queryResult{}
-	want := func(query string, at time.Time) {
-		if query != "" {
-			wanted[queryKey{query, at.UnixMilli()}] = nil
-		}
-	}
+	ends := make([]time.Time, len(slos))
 	for i, s := range slos {
-		e := Evaluation{SLO: s, At: opts.At, Coverage: 1}
+		p := &plans[i]
+		want := func(query string, _ time.Time) {
+			if query != "" {
+				p.raw = append(p.raw, query)
+			}
+		}
+		e := Evaluation{SLO: s, At: opts.At, Coverage: 1, Path: PathRaw}
 		end := opts.At
 		if opts.Period != nil {
 			e.Start, e.Length, e.Period = opts.Period.Start, opts.Period.Length(), opts.Period.Name
@@ -129,7 +144,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		if e.Elapsed > e.Length {
 			e.Elapsed = e.Length
 		}
-		p := plan{end: end}
+		p.end, ends[i] = end, end
 		if e.Elapsed > 0 {
 			p.sli = s.SLI.Queries(e.Elapsed)
 			for _, qs := range p.sli.All() {
@@ -152,10 +167,17 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 				want(x, end)
 			}
 		}
-		plans[i] = p
 		evals[i] = e
 	}
 
+	fast := evaluateRecorded(ctx, q, evals, ends, opts)
+	for i, p := range plans {
+		if fast[i] == nil {
+			for _, x := range p.raw {
+				wanted[queryKey{x, p.end.UnixMilli()}] = nil
+			}
+		}
+	}
 	run(ctx, q, wanted)
 
 	for i := range evals {
@@ -173,6 +195,9 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		}
 		for j, w := range p.burn {
 			ws = append(ws, window{length: w, qs: p.burnQ[j]})
+		}
+		if f := fast[i]; f != nil {
+			ws, get, p.coverage = f.windows, f.get, ""
 		}
 		ms := e.measureAll(ws, get)
 		if e.Elapsed <= 0 {

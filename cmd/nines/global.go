@@ -35,6 +35,7 @@ type globalOptions struct {
 	concurrency    int
 	logFormat      string
 	logLevel       string
+	recorded       string
 
 	// flags are the root's persistent flags, to tell a flag given from its
 	// default.
@@ -60,6 +61,7 @@ func (g *globalOptions) addFlags(root *cobra.Command) {
 	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
 	f.StringVar(&g.logFormat, "log.format", "text", "log format on stderr: text or json")
 	f.StringVar(&g.logLevel, "log.level", "warn", "log level: debug, info, warn or error")
+	f.StringVar(&g.recorded, "recorded", string(slo.RecordedAuto), "read the recorded series of `nines rules` (burn, status, gate): auto (where they cover every window), always (an SLO without them is an error) or never (raw data only); see docs/fast-path.md")
 }
 
 // logger builds the stderr logger from the log flags.
@@ -280,6 +282,10 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	recorded, err := slo.ParseRecordedMode(g.recorded)
+	if err != nil {
+		return nil, nil, nil, usageErrorf("invalid --recorded %q: use auto, always or never", g.recorded)
+	}
 	evalCtx, cancel := context.WithTimeoutCause(ctx, g.timeout, timeoutError{g.timeout})
 	cat, err := loadCatalog(evalCtx, g)
 	if err != nil {
@@ -291,7 +297,7 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 		cancel()
 		return nil, nil, nil, err
 	}
-	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv}
+	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv, Recorded: recorded}
 	if f, ok := src.(spanned); ok {
 		env.At = g.fileTime(s, f, at)
 	}
