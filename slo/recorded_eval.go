@@ -152,13 +152,15 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 	type batch struct {
 		end   time.Time
 		plans []*fastPlan
-		// the batch's queries: sums by window and name, the count of the
-		// longest window and the time of the last record.
+		// The batch's queries: the time of the last record, the sums by
+		// name and window, and the count of records of the longest window.
+		where, count string
 		sum          map[string]map[int]string
-		count, where string
 	}
+	// Round one asks, per batch, where each SLO's last record is: one
+	// cheap query, and all that auto costs where no rules record.
 	var batches []*batch
-	wanted := map[string]*batchAnswer{}
+	probes := map[string]*batchAnswer{}
 	for _, k := range keys {
 		ps := groups[k]
 		slices.SortFunc(ps, func(a, b *fastPlan) int {
@@ -166,47 +168,68 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		})
 		for len(ps) > 0 {
 			n := min(len(ps), recordedBatch)
-			b := &batch{end: time.UnixMilli(k.end).UTC(), plans: ps[:n], sum: map[string]map[int]string{}}
+			b := &batch{end: time.UnixMilli(k.end).UTC(), plans: ps[:n]}
 			ps = ps[n:]
-			sel := batchSelector(evals, b.plans)
-			p0 := b.plans[0]
-			for _, name := range []string{RecordedBad, RecordedTotal} {
-				b.sum[name] = map[int]string{}
-				for _, w := range append([]int{p0.sloN}, p0.alerts...) {
-					b.sum[name][w] = fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]))", name, sel, recordedRange(w))
-				}
-			}
-			b.count = fmt.Sprintf("sum by (service, slo) (count_over_time(%s%s[%s]))", RecordedTotal, sel, recordedRange(p0.longest))
-			b.where = fmt.Sprintf("max by (service, slo) (timestamp(%s%s))", RecordedTotal, sel)
-			for _, m := range b.sum {
-				for _, x := range m {
-					wanted[batchKey(x, b.end)] = nil
-				}
-			}
-			wanted[batchKey(b.count, b.end)] = nil
-			wanted[batchKey(b.where, b.end)] = nil
+			b.where = fmt.Sprintf("max by (service, slo) (timestamp(%s%s))", RecordedTotal, batchSelector(evals, b.plans))
+			probes[batchKey(b.where, b.end)] = nil
 			batches = append(batches, b)
 		}
+	}
+	runBatches(ctx, q, probes)
+	// Round two, for the SLOs with records: the sums of every window and
+	// the count of records over the longest.
+	wanted := map[string]*batchAnswer{}
+	for _, b := range batches {
+		where := probes[batchKey(b.where, b.end)]
+		var found []*fastPlan
+		for _, p := range b.plans {
+			e := &evals[p.idx]
+			if _, ok := where.value(e.SLO); ok && where.err == nil {
+				found = append(found, p)
+				continue
+			}
+			why := fmt.Sprintf("no recorded series %s%s: nines rules writes the rules that record them", RecordedTotal, e.SLO.RecordedSelector())
+			if where.err != nil {
+				why = fmt.Sprintf("the recorded series could not be read: %v", where.err)
+			}
+			out[p.idx] = e.notRecorded(opts.Recorded, why)
+		}
+		b.plans = found
+		if len(found) == 0 {
+			continue
+		}
+		sel := batchSelector(evals, found)
+		p0 := found[0]
+		b.sum = map[string]map[int]string{}
+		for _, name := range []string{RecordedBad, RecordedTotal} {
+			b.sum[name] = map[int]string{}
+			for _, w := range append([]int{p0.sloN}, p0.alerts...) {
+				x := fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]))", name, sel, recordedRange(w))
+				b.sum[name][w] = x
+				wanted[batchKey(x, b.end)] = nil
+			}
+		}
+		b.count = fmt.Sprintf("sum by (service, slo) (count_over_time(%s%s[%s]))", RecordedTotal, sel, recordedRange(p0.longest))
+		wanted[batchKey(b.count, b.end)] = nil
 	}
 	runBatches(ctx, q, wanted)
 
 	for _, b := range batches {
+		if len(b.plans) == 0 {
+			continue
+		}
 		get := func(query string) *batchAnswer { return wanted[batchKey(query, b.end)] }
-		count, where := get(b.count), get(b.where)
+		count, where := get(b.count), probes[batchKey(b.where, b.end)]
 		for _, p := range b.plans {
 			e := &evals[p.idx]
 			s := e.SLO
-			if err := firstErr(count.err, where.err); err != nil {
-				out[p.idx] = e.notRecorded(opts.Recorded, fmt.Sprintf("the recorded series could not be read: %v", err))
+			if count.err != nil {
+				out[p.idx] = e.notRecorded(opts.Recorded, fmt.Sprintf("the recorded series could not be read: %v", count.err))
 				continue
 			}
-			c, ok := count.value(s)
+			c, _ := count.value(s)
 			last, _ := where.value(s)
-			switch {
-			case !ok:
-				out[p.idx] = e.notRecorded(opts.Recorded, fmt.Sprintf("no recorded series %s%s (`nines rules` writes the rules that record them)", RecordedTotal, s.RecordedSelector()))
-				continue
-			case c != float64(p.longest):
+			if c != float64(p.longest) {
 				out[p.idx] = e.notRecorded(opts.Recorded, fmt.Sprintf("%s%s has %.0f records where its windows need %d (%s): the rules started later, or Prometheus missed evaluations",
 					RecordedTotal, s.RecordedSelector(), c, p.longest, PromQLDuration(time.Duration(p.longest)*RecordedInterval)))
 				continue
@@ -253,15 +276,6 @@ func (e *Evaluation) notRecorded(mode RecordedMode, why string) *fastResult {
 	e.Path = PathRecorded
 	e.Err = fmt.Errorf("could not evaluate SLO %s: %w", e.SLO.ID(), fmt.Errorf("--recorded always, but %s (give --recorded auto to read raw data then)", why))
 	return &fastResult{windows: []window{{length: e.Elapsed, sli: true}}}
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // batchSelector matches the recorded series of the plans' SLOs:
