@@ -12,7 +12,7 @@ const (
 )
 
 // pathNoteNames is the most SLOs a path note names.
-const pathNoteNames = 5
+const pathNoteNames = 3
 
 // PathNote is the line under a table of SLOs that says which data each
 // was measured from: the recorded series or raw data, naming the SLOs of
