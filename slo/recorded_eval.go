@@ -188,7 +188,8 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 				found = append(found, p)
 				continue
 			}
-			why := fmt.Sprintf("no recorded series %s%s: nines rules writes the rules that record them", RecordedTotal, e.SLO.RecordedSelector())
+			why := fmt.Sprintf("no recorded series %s%s within %s before the evaluation time: nines rules writes the rules that record it",
+				RecordedTotal, e.SLO.RecordedSelector(), PromQLDuration(RecordedInterval))
 			if where.err != nil {
 				why = fmt.Sprintf("the recorded series could not be read: %v", where.err)
 			}
