@@ -51,6 +51,9 @@ type Env struct {
 	// Stats asks the use cases that support it (burn, status, cost) for the
 	// cost of their queries in the result (report.QueryStats, --stats).
 	Stats bool
+	// Recorded says when burn, status and gate read the recorded series
+	// (--recorded); the zero value reads raw data only.
+	Recorded slo.RecordedMode
 }
 
 func (e *Env) now() time.Time {

@@ -30,7 +30,7 @@ func Burn(ctx context.Context, env *Env, req EvalRequest) (*report.BurnReport, N
 		return nil, Notes{}, err
 	}
 	src, rec := recordStats(env, src)
-	evals, err := evaluate(ctx, src, slos, slo.EvalOptions{At: env.At, Period: req.Period})
+	evals, err := evaluate(ctx, src, slos, slo.EvalOptions{At: env.At, Period: req.Period, Recorded: env.Recorded})
 	if err != nil {
 		return nil, Notes{}, err
 	}
@@ -104,8 +104,14 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 		Reason:      e.SLI.Reason,
 		Warnings:    e.Warnings,
 		Assumptions: e.Assumptions,
+		Path:        e.Path,
+		PathReason:  e.PathReason,
 		BurnRates:   []report.BurnRate{},
 		Alerts:      []report.Alert{},
+	}
+	if !e.RecordedAt.IsZero() {
+		t := e.RecordedAt.UTC()
+		s.RecordedAt = &t
 	}
 	if e.Err != nil {
 		s.DataState, s.Condition, s.Error = report.ConditionError, report.ConditionError, e.Err.Error()

@@ -94,7 +94,7 @@ func Gate(ctx context.Context, env *Env, req GateRequest) (*report.GateDecision,
 	}
 	cache, cached := loadCache(req.CacheDir, svc, log)
 	in.Source = src.String()
-	if in.Evaluations, err = evaluate(ctx, src, slos, slo.EvalOptions{At: env.At}); err != nil {
+	if in.Evaluations, err = evaluate(ctx, src, slos, slo.EvalOptions{At: env.At, Recorded: env.Recorded}); err != nil {
 		<-cached
 		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
 	}
@@ -270,7 +270,7 @@ func newGateDecision(d gate.Decision, now time.Time, exitCode int, ci report.Gat
 		s := report.GateSLO{SLO: o.SLO, Objective: o.Objective, Window: o.Window, EvaluatedAt: o.At.UTC(),
 			Evaluation: "live", DataState: string(o.State), Reason: o.StateReason, NoData: string(o.NoData),
 			BurnRates: []report.GateBurnRate{}, Firing: []report.GateFiring{}, Error: o.Error,
-			AlertsNotEvaluated: []string{}, Assumptions: []string{}}
+			AlertsNotEvaluated: []string{}, Assumptions: []string{}, Path: o.Path}
 		switch {
 		case o.Error != "":
 			s.Evaluation, s.DataState = "failed", report.ConditionError

@@ -142,6 +142,8 @@ type Observation struct {
 	Error string
 	// Cached is set when the observation is a last known good evaluation.
 	Cached bool
+	// Path is the data measured: slo.PathRaw or slo.PathRecorded.
+	Path string
 }
 
 // Observe turns an evaluation into what the gate decides on.
@@ -157,6 +159,7 @@ func Observe(e slo.Evaluation) Observation {
 		Warnings:    e.Warnings,
 		Assumptions: e.Assumptions,
 		Coverage:    e.Coverage,
+		Path:        e.Path,
 	}
 	if e.Err != nil {
 		// slo.Evaluate wraps the source's error in "could not evaluate SLO

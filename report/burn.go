@@ -82,6 +82,9 @@ func BurnGrid(ss []SLOStatus, wide bool) Grid {
 		}
 		g.Rows = append(g.Rows, row)
 	}
+	if n := PathNote(ss); n != "" {
+		g.Notes = append(g.Notes, n)
+	}
 	if !wide && len(ss) > 0 {
 		g.Notes = append(g.Notes, "-o wide adds every window's burn, the budget left in minutes, events and money, and the owner.")
 	}

@@ -141,6 +141,8 @@ type GateSLO struct {
 	Coverage *float64 `json:"coverage"`
 	NoData   string   `json:"no_data_policy"`
 	Error    string   `json:"error,omitempty"`
+	// Path is the data measured: raw or recorded (docs/fast-path.md).
+	Path string `json:"path,omitempty"`
 }
 
 // GateBurnRate is the burn rate over one alert window; null without data.
@@ -387,6 +389,9 @@ func writeGateText(w io.Writer, g GateDecision, wide bool) error {
 	const indent = "             "
 	line("Owner:     ", indent, owner)
 	line("Fallback:  ", indent, g.fallbackLine())
+	if p := g.gatePath(); p != "" {
+		line("Data:      ", indent, p)
+	}
 	line("Decision:  ", indent, fmt.Sprintf("%s at %s, source %s", g.ID, g.At.Format(time.RFC3339), g.Source))
 	if g.Blocked() {
 		b.WriteString("To deploy anyway, agree it with the owner and run again with --override --reason TEXT (audited).\n")
@@ -426,8 +431,12 @@ func WriteGateMarkdown(w io.Writer, g GateDecision) error {
 	if owner == "" {
 		owner = "none given in the spec"
 	}
-	fmt.Fprintf(&b, "\nOwner: %s · Fallback: %s · Decision %s at %s · Source: %s\n",
-		mdEscape(owner), mdEscape(g.fallbackLine()), mdCode(g.ID), g.At.Format(time.RFC3339), mdEscape(g.Source))
+	data := ""
+	if p := g.gatePath(); p != "" {
+		data = " · Data: " + mdEscape(p)
+	}
+	fmt.Fprintf(&b, "\nOwner: %s · Fallback: %s%s · Decision %s at %s · Source: %s\n",
+		mdEscape(owner), mdEscape(g.fallbackLine()), data, mdCode(g.ID), g.At.Format(time.RFC3339), mdEscape(g.Source))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("could not write the decision: %w", err)
 	}

@@ -54,6 +54,14 @@ type SLOStatus struct {
 	// when the SLO has no data.
 	Coverage *float64 `json:"coverage,omitempty"`
 	Error    string   `json:"error,omitempty"`
+	// Path is the data measured: "raw" (the SLI's queries over raw data)
+	// or "recorded" (the recorded series of `nines rules`,
+	// docs/fast-path.md). PathReason says why an SLO read raw data when
+	// recorded series were allowed; RecordedAt is the time of the last
+	// record, where every window of the recorded path ends.
+	Path       string     `json:"path"`
+	PathReason string     `json:"path_reason,omitempty"`
+	RecordedAt *time.Time `json:"recorded_at,omitempty"`
 }
 
 // Owner is who answers for a service.

@@ -80,6 +80,9 @@ func StatusGrid(svcs []ServiceStatus, wide bool) Grid {
 		dropped = dropped || len(detail) > 1 || d != detail[0] || ownerLabel(s.Owner) != ""
 		g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), d})
 	}
+	if n := PathNote(statusSLOs(svcs)); n != "" {
+		g.Notes = append(g.Notes, n)
+	}
 	if dropped {
 		g.Notes = append(g.Notes, wideNote("every SLO's detail and the owner"))
 	}

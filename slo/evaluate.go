@@ -70,6 +70,14 @@ type Evaluation struct {
 	DataFrom time.Time
 	// Err is set when the source failed for this SLO.
 	Err error
+
+	// Path is the data the SLO was measured from: PathRaw or PathRecorded
+	// (the recorded series, see EvalOptions.Recorded). PathReason says why
+	// an SLO that could have read its recorded series read raw data.
+	Path, PathReason string
+	// RecordedAt is, on the recorded path, the time of the last record:
+	// every window ends there, at most RecordedInterval before At.
+	RecordedAt time.Time
 }
 
 // State is the SLI's data state.
@@ -86,6 +94,9 @@ type EvalOptions struct {
 	// so no burn rates and no firing alerts. Reports over past periods need
 	// nothing more, and it saves seven windows of queries per SLO.
 	WindowOnly bool
+	// Recorded says when the recorded series are read instead of raw data
+	// (docs/fast-path.md); the zero value reads raw data only.
+	Recorded RecordedMode
 }
 
 // Evaluate measures every SLO at opts.At over its SLO window and its alert
@@ -103,24 +114,22 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		coverageStep time.Duration
 		// count, for a period, counts the coverage points with data.
 		count string
+		// raw lists the queries of the raw path.
+		raw []string
 	}
 	plans := make([]plan, len(slos))
 	wanted := map[queryKey]*queryResult{}
 	// owners are the SLOs each query is for (--stats attributes its cost).
 	owners := map[queryKey][]string{}
-	var owner string
-	want := func(query string, at time.Time) {
-		if query != "" {
-			k := queryKey{query, at.UnixMilli()}
-			wanted[k] = nil
-			if o := owners[k]; len(o) == 0 || o[len(o)-1] != owner {
-				owners[k] = append(o, owner)
+	ends := make([]time.Time, len(slos))
+	for i, s := range slos {
+		p := &plans[i]
+		want := func(query string, _ time.Time) {
+			if query != "" {
+				p.raw = append(p.raw, query)
 			}
 		}
-	}
-	for i, s := range slos {
-		owner = s.ID()
-		e := Evaluation{SLO: s, At: opts.At, Coverage: 1}
+		e := Evaluation{SLO: s, At: opts.At, Coverage: 1, Path: PathRaw}
 		end := opts.At
 		if opts.Period != nil {
 			e.Start, e.Length, e.Period = opts.Period.Start, opts.Period.Length(), opts.Period.Name
@@ -137,7 +146,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		if e.Elapsed > e.Length {
 			e.Elapsed = e.Length
 		}
-		p := plan{end: end}
+		p.end, ends[i] = end, end
 		if e.Elapsed > 0 {
 			p.sli = s.SLI.Queries(e.Elapsed)
 			for _, qs := range p.sli.All() {
@@ -160,10 +169,23 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 				want(x, end)
 			}
 		}
-		plans[i] = p
 		evals[i] = e
 	}
 
+	fast := evaluateRecorded(ctx, q, evals, ends, opts)
+	for i, p := range plans {
+		if fast[i] != nil {
+			continue
+		}
+		owner := slos[i].ID()
+		for _, x := range p.raw {
+			k := queryKey{x, p.end.UnixMilli()}
+			wanted[k] = nil
+			if o := owners[k]; len(o) == 0 || o[len(o)-1] != owner {
+				owners[k] = append(o, owner)
+			}
+		}
+	}
 	run(ctx, q, wanted, owners)
 
 	for i := range evals {
@@ -181,6 +203,9 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 		}
 		for j, w := range p.burn {
 			ws = append(ws, window{length: w, qs: p.burnQ[j]})
+		}
+		if f := fast[i]; f != nil {
+			ws, get, p.coverage = f.windows, f.get, ""
 		}
 		ms := e.measureAll(ws, get)
 		if e.Elapsed <= 0 {

@@ -37,6 +37,8 @@ type globalOptions struct {
 	logLevel       string
 	// stats is --stats, a flag of the commands that report query cost.
 	stats bool
+	// recorded is --recorded: auto, always or never.
+	recorded string
 
 	// flags are the root's persistent flags, to tell a flag given from its
 	// default.
@@ -62,6 +64,7 @@ func (g *globalOptions) addFlags(root *cobra.Command) {
 	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
 	f.StringVar(&g.logFormat, "log.format", "text", "log format on stderr: text or json")
 	f.StringVar(&g.logLevel, "log.level", "warn", "log level: debug, info, warn or error")
+	f.StringVar(&g.recorded, "recorded", string(slo.RecordedAuto), "what burn, status and gate read: auto (the recorded series of nines rules where they cover every window, raw data elsewhere), always (recorded series only) or never (raw data only); docs/fast-path.md")
 }
 
 // statsHelp is the --stats paragraph of the help of burn, status and cost.
@@ -301,6 +304,10 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	recorded, err := slo.ParseRecordedMode(g.recorded)
+	if err != nil {
+		return nil, nil, nil, usageErrorf("invalid --recorded %q: use auto, always or never", g.recorded)
+	}
 	evalCtx, cancel := context.WithTimeoutCause(ctx, g.timeout, timeoutError{g.timeout})
 	cat, err := loadCatalog(evalCtx, g)
 	if err != nil {
@@ -312,7 +319,7 @@ func (g *globalOptions) newEnv(ctx context.Context, s *streams, now func() time.
 		cancel()
 		return nil, nil, nil, err
 	}
-	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv, Stats: g.stats}
+	env = &app.Env{Catalog: cat, Source: src, At: at, Now: now, Log: log, Getenv: s.Getenv, Stats: g.stats, Recorded: recorded}
 	if f, ok := src.(spanned); ok {
 		env.At = g.fileTime(s, f, at)
 	}
