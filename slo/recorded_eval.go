@@ -161,6 +161,16 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 	// cheap query, and all that auto costs where no rules record.
 	var batches []*batch
 	probes := map[string]*batchAnswer{}
+	// owners are the SLOs each batched query is for (--stats attributes its
+	// cost to each of them, and counts it once for the fleet).
+	owners := map[string][]string{}
+	ids := func(ps []*fastPlan) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = evals[p.idx].SLO.ID()
+		}
+		return out
+	}
 	for _, k := range keys {
 		ps := groups[k]
 		slices.SortFunc(ps, func(a, b *fastPlan) int {
@@ -172,10 +182,11 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 			ps = ps[n:]
 			b.where = fmt.Sprintf("max by (service, slo) (timestamp(%s%s))", RecordedTotal, batchSelector(evals, b.plans))
 			probes[batchKey(b.where, b.end)] = nil
+			owners[batchKey(b.where, b.end)] = append(owners[batchKey(b.where, b.end)], ids(b.plans)...)
 			batches = append(batches, b)
 		}
 	}
-	runBatches(ctx, q, probes)
+	runBatches(ctx, q, probes, owners)
 	// Round two, for the SLOs with records: the sums of every window and
 	// the count of records over the longest.
 	wanted := map[string]*batchAnswer{}
@@ -208,12 +219,14 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 				x := fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]))", name, sel, recordedRange(w))
 				b.sum[name][w] = x
 				wanted[batchKey(x, b.end)] = nil
+				owners[batchKey(x, b.end)] = append(owners[batchKey(x, b.end)], ids(found)...)
 			}
 		}
 		b.count = fmt.Sprintf("sum by (service, slo) (count_over_time(%s%s[%s]))", RecordedTotal, sel, recordedRange(p0.longest))
 		wanted[batchKey(b.count, b.end)] = nil
+		owners[batchKey(b.count, b.end)] = append(owners[batchKey(b.count, b.end)], ids(found)...)
 	}
-	runBatches(ctx, q, wanted)
+	runBatches(ctx, q, wanted, owners)
 
 	for _, b := range batches {
 		if len(b.plans) == 0 {
@@ -338,8 +351,9 @@ func (a *batchAnswer) result(s SLO) *queryResult {
 }
 
 // runBatches runs every batched query concurrently (the Querier bounds how
-// many are in flight) and keeps each answer by SLO.
-func runBatches(ctx context.Context, q Querier, wanted map[string]*batchAnswer) {
+// many are in flight), each in the name of its owners, and keeps each
+// answer by SLO.
+func runBatches(ctx context.Context, q Querier, wanted map[string]*batchAnswer, owners map[string][]string) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for k := range wanted {
@@ -348,7 +362,7 @@ func runBatches(ctx context.Context, q Querier, wanted map[string]*batchAnswer) 
 			defer wg.Done()
 			ms, query, _ := strings.Cut(k, " ")
 			at, _ := strconv.ParseInt(ms, 10, 64)
-			a := runBatch(ctx, q, query, time.UnixMilli(at).UTC())
+			a := runBatch(WithQueryOwners(ctx, owners[k]...), q, query, time.UnixMilli(at).UTC())
 			mu.Lock()
 			wanted[k] = a
 			mu.Unlock()

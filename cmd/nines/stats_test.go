@@ -137,10 +137,14 @@ func costFor(t *testing.T, s *report.QueryStats, service, slo string) report.Que
 // reports the samples the server scanned for every SLO, and the SLOs'
 // queries add up to the fleet's. steady's two SLOs measure the same
 // events over the same 7 days (the monthly one a week into its month), so
-// each lists all 17 of its queries as shared, and the fleet counts them once.
+// each lists all 17 of its queries as shared, and the fleet counts them once
+// (on the raw path: --recorded never). Under --recorded auto the probe for
+// recorded series is one query for a batch of SLOs, listed under each.
 func TestStatsAgainstRealPrometheus(t *testing.T) {
 	url, specs, _ := realPrometheus(t)
-	s, _ := statsJSON(t, "burn", "--stats", "--specs", specs, "--prometheus.url", url, "--at", scenario.At.Format(time.RFC3339))
+	auto, _ := statsJSON(t, "burn", "--stats", "--specs", specs, "--prometheus.url", url, "--at", scenario.At.Format(time.RFC3339))
+	checkAddsUp(t, auto, 9)
+	s, _ := statsJSON(t, "burn", "--stats", "--recorded", "never", "--specs", specs, "--prometheus.url", url, "--at", scenario.At.Format(time.RFC3339))
 	checkAddsUp(t, s, 9)
 	a, m := costFor(t, s, "steady", "availability"), costFor(t, s, "steady", "monthly")
 	// 17: the SLO window, 7 alert windows, 2 queries each, and coverage.
