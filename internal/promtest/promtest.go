@@ -105,15 +105,7 @@ func startPrometheus(t testing.TB, prometheus string, openmetrics []byte) *Serve
 			strings.Join(backfill.Args, " "), err, bytes.TrimSpace(out))
 	}
 
-	url := startDaemon(t, prometheus, func(addr string) []string {
-		return []string{
-			"--config.file=" + config,
-			"--storage.tsdb.path=" + dataDir,
-			"--storage.tsdb.retention.time=" + retention,
-			"--web.listen-address=" + addr,
-		}
-	})
-	return &Server{URL: url, DataDir: dataDir}
+	return serveDir(t, prometheus, config, dataDir)
 }
 
 // StartPushgateway starts prometheus-pushgateway with persistence off on a

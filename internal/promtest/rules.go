@@ -65,15 +65,7 @@ func (s *Server) WithRecordingRules(t testing.TB, rulesFile string, start, end t
 			t.Fatalf("promtest: %v", err)
 		}
 	}
-	url := startDaemon(t, prometheus, func(addr string) []string {
-		return []string{
-			"--config.file=" + config,
-			"--storage.tsdb.path=" + dataDir,
-			"--storage.tsdb.retention.time=" + retention,
-			"--web.listen-address=" + addr,
-		}
-	})
-	return &Server{URL: url, DataDir: dataDir}
+	return serveDir(t, prometheus, config, dataDir)
 }
 
 // copyBlocks copies the TSDB blocks (directories with a meta.json) of from

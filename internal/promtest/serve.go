@@ -17,6 +17,13 @@ func Serve(t testing.TB, dataDir string) *Server {
 	if err := os.WriteFile(config, []byte(prometheusConfig), 0o644); err != nil {
 		t.Fatalf("promtest: could not write prometheus config: %v", err)
 	}
+	return serveDir(t, prometheus, config, dataDir)
+}
+
+// serveDir starts prometheus with config on the TSDB in dataDir, on a free
+// 127.0.0.1 port, and stops it in t.Cleanup.
+func serveDir(t testing.TB, prometheus, config, dataDir string) *Server {
+	t.Helper()
 	url := startDaemon(t, prometheus, func(addr string) []string {
 		return []string{
 			"--config.file=" + config,
