@@ -231,28 +231,15 @@ func TierSummaries(cat *slo.Catalog, r *report.CostReport) []report.TierSummary 
 	var out []report.TierSummary
 	for _, name := range names {
 		t := report.TierSummary{Tier: name, Objective: cat.Tiers[name].Objective, Cost: map[string]float64{}}
-		var sumAvail, sumCov float64
-		var withData int
-		var incidentSeconds float64
+		var tally sloTally
+		var sumCov, incidentSeconds float64
 		for _, svc := range r.Services {
 			if svc.Tier != name {
 				continue
 			}
 			for _, o := range svc.SLOs {
-				t.SLOs++
+				tally.add(o)
 				sumCov += o.Coverage
-				switch {
-				case o.Met == nil:
-					t.NoData++
-				case *o.Met:
-					t.Met++
-				default:
-					t.Missed++
-				}
-				if o.Availability != nil {
-					sumAvail += *o.Availability
-					withData++
-				}
 				if o.BudgetUsed != nil && (t.WorstBudgetUsed == nil || *o.BudgetUsed > *t.WorstBudgetUsed) {
 					t.WorstBudgetUsed = num(*o.BudgetUsed)
 				}
@@ -266,13 +253,13 @@ func TierSummaries(cat *slo.Catalog, r *report.CostReport) []report.TierSummary 
 				t.Cost[svc.Currency] += svc.Cost.Total
 			}
 		}
-		if t.SLOs == 0 {
+		if tally.slos == 0 {
 			continue
 		}
+		t.SLOs, t.Met, t.Missed, t.NoData = tally.slos, tally.met, tally.missed, tally.noData
 		t.Coverage = sumCov / float64(t.SLOs)
-		if withData > 0 {
-			a := sumAvail / float64(withData)
-			t.Availability, t.Nines = num(a), num(budget.Nines(a))
+		if a := tally.meanAvailability(); a != nil {
+			t.Availability, t.Nines = a, num(budget.Nines(*a))
 		}
 		if t.Incidents > 0 {
 			mttr := incidentSeconds / float64(t.Incidents)
@@ -461,4 +448,36 @@ func incidentCount(r *report.CostReport) int {
 		}
 	}
 	return n
+}
+
+// sloTally counts SLOs by whether they met their objective and averages
+// the availability of those with data.
+type sloTally struct {
+	slos, met, missed, noData int
+	withData                  int
+	sumAvailability           float64
+}
+
+func (t *sloTally) add(o report.SLOCost) {
+	t.slos++
+	switch {
+	case o.Met == nil:
+		t.noData++
+	case *o.Met:
+		t.met++
+	default:
+		t.missed++
+	}
+	if o.Availability != nil {
+		t.sumAvailability += *o.Availability
+		t.withData++
+	}
+}
+
+// meanAvailability is the mean availability of the SLOs with data, or nil.
+func (t *sloTally) meanAvailability() *float64 {
+	if t.withData == 0 {
+		return nil
+	}
+	return num(t.sumAvailability / float64(t.withData))
 }

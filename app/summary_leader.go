@@ -91,30 +91,17 @@ func Trend(ctx context.Context, env *Env, req PriceRequest, cur *report.CostRepo
 func trendPeriod(cat *slo.Catalog, r *report.CostReport) report.TrendPeriod {
 	t := report.TrendPeriod{Period: r.Period, Coverage: r.Coverage, Totals: r.Totals, Split: SplitCost(cat, r).Totals}
 	t.LowCoverage = t.Coverage < r.MinCoverage
-	var sum, secs float64
-	n := 0
+	var tally sloTally
+	var secs float64
 	for _, s := range r.Services {
 		for _, o := range s.SLOs {
-			t.SLOs++
-			switch {
-			case o.Met == nil:
-				t.NoData++
-			case *o.Met:
-				t.Met++
-			default:
-				t.Missed++
-			}
-			if o.Availability != nil {
-				sum += *o.Availability
-				n++
-			}
+			tally.add(o)
 		}
 		t.Incidents += s.Incidents
 		secs += s.IncidentSeconds
 	}
-	if n > 0 {
-		t.Availability = num(sum / float64(n))
-	}
+	t.SLOs, t.Met, t.Missed, t.NoData = tally.slos, tally.met, tally.missed, tally.noData
+	t.Availability = tally.meanAvailability()
 	if t.Incidents > 0 {
 		t.MTTRSeconds = num(secs / float64(t.Incidents))
 	}
