@@ -113,6 +113,10 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 		t := e.RecordedAt.UTC()
 		s.RecordedAt = &t
 	}
+	if c := e.SLO.Ceiling; c != nil {
+		s.Ceiling, s.CeilingBasis = num(c.Availability), c.Basis
+	}
+	s.Composite = newComposite(e)
 	if e.Err != nil {
 		s.DataState, s.Condition, s.Error = report.ConditionError, report.ConditionError, e.Err.Error()
 		s.Reason = ""
@@ -171,4 +175,27 @@ func newAlert(a budget.AlertState) report.Alert {
 		Firing:   a.Firing,
 		NoData:   a.NoData,
 	}
+}
+
+// newComposite is how a composite evaluation combined its members, or nil
+// for other SLOs.
+func newComposite(e slo.Evaluation) *report.CompositeStatus {
+	c := e.SLO.SLI.Composite
+	if c == nil {
+		return nil
+	}
+	out := &report.CompositeStatus{Method: string(c.Method), Members: []report.CompositeMember{}, LeastHealthy: e.LeastHealthy()}
+	for _, m := range e.Members {
+		cm := report.CompositeMember{SLO: m.SLO.ID(), Objective: m.SLO.Objective, DataState: string(m.SLI.State)}
+		if m.Err != nil {
+			cm.DataState = report.ConditionError
+		} else if m.SLI.State == slo.DataOK {
+			cm.ErrorRatio, cm.Availability, cm.Coverage = num(m.SLI.ErrorRatio), num(1-m.SLI.ErrorRatio), num(m.Coverage)
+			if m.SLI.Events {
+				cm.Good, cm.Total = num(m.SLI.Good), num(m.SLI.Total)
+			}
+		}
+		out.Members = append(out.Members, cm)
+	}
+	return out
 }

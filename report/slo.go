@@ -11,16 +11,23 @@ import (
 // SLOStatus is the stable JSON form of one evaluated SLO (burn -o json).
 // Ratios are in [0, 1]; a null number means "no data", never 100%.
 type SLOStatus struct {
-	Service     string    `json:"service"`
-	SLO         string    `json:"slo"`
-	Tier        string    `json:"tier"`
-	Owner       Owner     `json:"owner"`
-	Kind        string    `json:"sli_kind"`
-	Objective   float64   `json:"objective"`
-	Window      string    `json:"window"`
-	Period      string    `json:"period,omitempty"`
-	WindowStart time.Time `json:"window_start"`
-	At          time.Time `json:"at"`
+	Service   string  `json:"service"`
+	SLO       string  `json:"slo"`
+	Tier      string  `json:"tier"`
+	Owner     Owner   `json:"owner"`
+	Kind      string  `json:"sli_kind"`
+	Objective float64 `json:"objective"`
+	// Ceiling is the best availability the SLO's composite members and its
+	// service's dependencies allow, CeilingBasis how it was computed;
+	// absent when nothing bounds it (docs/composites.md).
+	Ceiling      *float64 `json:"ceiling,omitempty"`
+	CeilingBasis string   `json:"ceiling_basis,omitempty"`
+	// Composite is how a composite SLO combined its members.
+	Composite   *CompositeStatus `json:"composite,omitempty"`
+	Window      string           `json:"window"`
+	Period      string           `json:"period,omitempty"`
+	WindowStart time.Time        `json:"window_start"`
+	At          time.Time        `json:"at"`
 	// DataState is ok, no_data, insufficient_data or error.
 	DataState string `json:"data_state"`
 	Reason    string `json:"reason,omitempty"`

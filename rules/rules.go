@@ -115,6 +115,9 @@ func Generate(slos []slo.SLO, opts Options) (Set, error) {
 	byService := map[string][]slo.SLO{}
 	var names []string
 	for _, s := range slos {
+		if s.SLI.Kind == slo.Composite {
+			continue // no queries of its own: its members have their rules
+		}
 		if _, ok := byService[s.Service]; !ok {
 			names = append(names, s.Service)
 		}

@@ -78,6 +78,9 @@ type Evaluation struct {
 	// RecordedAt is, on the recorded path, the time of the last record:
 	// every window ends there, at most RecordedInterval before At.
 	RecordedAt time.Time
+	// Members are, for a composite SLO, its members' evaluations over the
+	// composite's windows, in the spec's order.
+	Members []Evaluation
 }
 
 // State is the SLI's data state.
@@ -100,10 +103,14 @@ type EvalOptions struct {
 }
 
 // Evaluate measures every SLO at opts.At over its SLO window and its alert
-// windows, and computes its error budget. All queries run concurrently (the
+// windows, and computes its error budget; a composite SLO combines its
+// members measured over its own windows (composite_eval.go). All queries run concurrently (the
 // Querier bounds how many are in flight) and each distinct query runs once.
 // A source failure is recorded in the SLO's Evaluation.Err.
 func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Evaluation {
+	if slices.ContainsFunc(slos, isComposite) {
+		return evaluateComposites(ctx, q, slos, opts)
+	}
 	evals := make([]Evaluation, len(slos))
 	type plan struct {
 		sli          Queries

@@ -328,9 +328,11 @@ func (s ServiceScan) Incidents() []Incident {
 // Scan measures slos over the period of opts and finds their incidents, a
 // ServiceScan per service in the order services first appear in slos.
 // Services are scanned concurrently (opts.Concurrency at once); a source
-// failure is recorded in that service's Err.
+// failure is recorded in that service's Err. Composite SLOs are left out:
+// they have no queries, and their incidents are their members'.
 func Scan(ctx context.Context, rq RangeQuerier, slos []SLO, opts ScanOptions) []ServiceScan {
 	o := opts.withDefaults()
+	slos = measured(slos)
 	var order []string
 	groups := map[string][]SLO{}
 	for _, s := range slos {
@@ -846,6 +848,7 @@ func ProbeStep(ctx context.Context, rq RangeQuerier, slos []SLO, end time.Time, 
 		candidates = []time.Duration{DefaultStep}
 	}
 	p := StepProbe{Step: candidates[0], Sparse: map[SLIKind]bool{}}
+	slos = measured(slos)
 	coverage := func(s SLO, step, window time.Duration) (float64, error) {
 		qs := s.SLI.Queries(window)
 		q := qs.Total

@@ -74,6 +74,9 @@ func LoadContext(ctx context.Context, paths []string, opts LoadOptions) (*Catalo
 			l.problems = append(l.problems, d.c.problems...)
 		}
 	}
+	if len(l.problems) == 0 {
+		l.link()
+	}
 	if len(l.problems) > 0 {
 		sortProblems(l.problems)
 		return nil, &ValidationError{Problems: l.problems}
@@ -273,6 +276,8 @@ type loader struct {
 	cat      *Catalog
 	problems []Problem
 	services map[string]string // name -> file
+	// pending are the services whose cross-service references link resolves.
+	pending []pendingService
 }
 
 // decodeStrict decodes data into v rejecting unknown fields; problems go to
@@ -389,6 +394,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	svc.Gate = checkGate(c, path{"gate"}, spec.Gate, tier.Gate)
 	svc.Cost = checkCost(c, path{"cost"}, spec.Cost, tier.Cost)
 	svc.Incidents = checkIncidentPolicy(c, path{"incidents"}, spec.Incidents, tier.Incidents)
+	svc.Dependencies = checkDependencies(c, path{"dependencies"}, spec.Dependencies, false)
 	if len(spec.SLOs) == 0 {
 		c.addf(path{"slos"}, "no SLOs defined")
 	}
@@ -445,10 +451,18 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 		if ss.Window != "" || ss.Alerts != nil {
 			checkWindowCoversAlerts(c, windowOrAlerts(p, ss.Window), s.Window, s.Alerts)
 		}
-		s.SLI = l.checkSLI(c, p.with("sli"), ss.SLI)
+		if ss.Composite != nil {
+			if ss.SLI != (sliSpec{}) {
+				c.addf(p.with("sli"), "give sli or composite, not both")
+			}
+			s.SLI = checkComposite(c, p.with("composite"), spec.Service, *ss.Composite)
+		} else {
+			s.SLI = l.checkSLI(c, p.with("sli"), ss.SLI)
+		}
 		svc.SLOs = append(svc.SLOs, s)
 	}
 	l.problems = append(l.problems, c.problems...)
+	l.pending = append(l.pending, pendingService{c: c, svc: len(l.cat.Services)})
 	l.cat.Services = append(l.cat.Services, svc)
 }
 

@@ -17,6 +17,10 @@ type Catalog struct {
 	IncidentFiles []string
 	// FS is where the specs were read (nil: the operating system's files).
 	FS fs.FS
+	// Warnings are findings that do not stop the specs from loading, each
+	// with file, line and field: an objective above its ceiling
+	// (docs/composites.md). nines validate reports them and fails.
+	Warnings []Problem
 }
 
 // Tier holds the defaults a service of the tier inherits.
@@ -49,7 +53,10 @@ type Service struct {
 	Cost        CostModel
 	// Incidents is the incident policy, merged over the tier's.
 	Incidents IncidentPolicy
-	File      string
+	// Dependencies are what the service needs to work, in order; their
+	// ceiling (DependencyCeiling) bounds every SLO of the service.
+	Dependencies []Dependency
+	File         string
 }
 
 // Owner is who answers for a service.
@@ -118,8 +125,11 @@ type SLO struct {
 	Cost CostModel
 	// Incidents is the service's incident policy.
 	Incidents IncidentPolicy
-	File      string
-	Line      int
+	// Ceiling is the best availability the SLO's members and its
+	// service's dependencies allow; nil when nothing bounds it.
+	Ceiling *Ceiling
+	File    string
+	Line    int
 }
 
 // ID is "service/slo".
@@ -170,6 +180,8 @@ const (
 	Latency SLIKind = "latency"
 	Probe   SLIKind = "probe"
 	Raw     SLIKind = "raw"
+	// Composite combines other SLOs (SLI.Composite); it has no queries.
+	Composite SLIKind = "composite"
 )
 
 // SLI is how an SLO is measured. Query templates carry the {{.window}}
@@ -184,4 +196,6 @@ type SLI struct {
 	Threshold float64
 	// Raw: a query returning the error ratio.
 	ErrorRatio string
+	// Composite: the members and how they combine.
+	Composite *CompositeSLI
 }

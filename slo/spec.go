@@ -49,6 +49,8 @@ type serviceFileSpec struct {
 	Cost        *costSpec         `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+	// Dependencies are what the service needs to work (dependency.go).
+	Dependencies []dependencySpec `yaml:"dependencies"`
 }
 
 type ownerSpec struct {
@@ -67,6 +69,24 @@ type sloSpec struct {
 	MinEvents   *float64    `yaml:"min_events"`
 	Alerts      []alertSpec `yaml:"alerts"`
 	SLI         sliSpec     `yaml:"sli"`
+	// Composite, instead of SLI, combines other SLOs (composite.go).
+	Composite *compositeSpec `yaml:"composite"`
+}
+
+// compositeSpec is a composite SLO: members named "slo" (the service's own)
+// or "service/slo", combined by method.
+type compositeSpec struct {
+	Method string   `yaml:"method"`
+	SLOs   []string `yaml:"slos"`
+}
+
+// dependencySpec is one item of a service's dependencies: another SLO
+// (its objective), an external figure, or a redundant group.
+type dependencySpec struct {
+	SLO          string           `yaml:"slo"`
+	Name         string           `yaml:"name"`
+	Availability *float64         `yaml:"availability"`
+	AnyOf        []dependencySpec `yaml:"any_of"`
 }
 
 type sliSpec struct {

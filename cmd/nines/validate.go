@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,10 +31,13 @@ type validateReport struct {
 }
 
 type validateReason struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	// Severity is "error" (the specs do not load) or "warning" (they load,
+	// but an objective is above its ceiling; validate still fails).
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Field    string `json:"field"`
+	Message  string `json:"message"`
 }
 
 func newValidateCmd(g *globalOptions, s *streams, runF func(*validateOptions) error) *cobra.Command {
@@ -44,11 +48,17 @@ func newValidateCmd(g *globalOptions, s *streams, runF func(*validateOptions) er
 		Long: `Load spec files and directories (default: --specs) strictly and report every
 problem in every file, each with its file, line and field: unknown or misspelled
 fields, bad objectives and windows, unknown tiers, SLIs that are not exactly one
-kind, queries without the {{.window}} placeholder, and PromQL syntax errors.
+kind, queries without the {{.window}} placeholder, PromQL syntax errors, and
+composites and dependencies that name unknown SLOs or form a cycle.
 No Prometheus is needed. Exit code 1 when anything is wrong.
 
--o json prints {"valid", "tiers", "services", "slos", "problems": [{"file",
-"line", "field", "message"}]}.`,
+An objective above its ceiling (the best availability the SLO's composite
+members and its service's dependencies allow, docs/composites.md) is a
+warning: the specs still load for every other command, but validate fails
+on it, so CI catches a promise that what it rests on cannot keep.
+
+-o json prints {"valid", "tiers", "services", "slos", "problems": [{"severity",
+"file", "line", "field", "message"}]}; severity is error or warning.`,
 		Example: `  nines validate
   nines validate specs/tiers.yaml specs/checkout.yaml
   nines validate ./specs -o json`,
@@ -84,17 +94,21 @@ func runValidate(ctx context.Context, opts *validateOptions) error {
 		for _, s := range cat.Services {
 			rep.SLOs += len(s.SLOs)
 		}
+		for _, p := range cat.Warnings {
+			rep.Problems = append(rep.Problems, validateReason{Severity: "warning", File: p.File, Line: p.Line, Field: p.Field, Message: p.Message})
+		}
 	}
 	if verr != nil {
 		for _, p := range verr.Problems {
-			rep.Problems = append(rep.Problems, validateReason{File: p.File, Line: p.Line, Field: p.Field, Message: p.Message})
+			rep.Problems = append(rep.Problems, validateReason{Severity: "error", File: p.File, Line: p.Line, Field: p.Field, Message: p.Message})
 		}
 	}
+	rep.Valid = len(rep.Problems) == 0
 	if opts.format == report.JSON {
 		if err := report.Export(opts.s.Out, report.JSON, rep); err != nil {
 			return err
 		}
-		if verr != nil {
+		if !rep.Valid {
 			return &exitError{code: exitFailure}
 		}
 		return nil
@@ -102,6 +116,22 @@ func runValidate(ctx context.Context, opts *validateOptions) error {
 	if verr != nil {
 		return err
 	}
+	if len(cat.Warnings) > 0 {
+		lines := make([]string, len(cat.Warnings))
+		for i, p := range cat.Warnings {
+			lines[i] = p.String()
+		}
+		return fmt.Errorf("specs load (%d tiers, %d services, %d SLOs), but %d %s above the ceiling of what %s on:\n  %s",
+			rep.Tiers, rep.Services, rep.SLOs, len(lines), plural(len(lines), "objective is", "objectives are"), plural(len(lines), "it rests", "they rest"), strings.Join(lines, "\n  "))
+	}
 	fmt.Fprintf(opts.s.Out, "ok: %d tiers, %d services, %d SLOs\n", rep.Tiers, rep.Services, rep.SLOs)
 	return nil
+}
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
