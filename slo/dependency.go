@@ -127,9 +127,11 @@ func checkDependencies(c *fileChecker, p path, specs []dependencySpec, inGroup b
 		switch {
 		case kinds == 0:
 			c.addf(ip, "empty item: give slo (service/slo), name with availability, or any_of")
+			out = append(out, d) // kept in place: items are resolved by index
 			continue
 		case kinds > 1:
 			c.addf(ip, "give one of slo, name with availability, or any_of, not several")
+			out = append(out, d) // kept in place: items are resolved by index
 			continue
 		}
 		switch {
@@ -141,10 +143,12 @@ func checkDependencies(c *fileChecker, p path, specs []dependencySpec, inGroup b
 		case ds.AnyOf != nil:
 			if inGroup {
 				c.addf(ip.with("any_of"), "an any_of group inside an any_of group: list its members in the outer group")
+				out = append(out, d) // kept in place: items are resolved by index
 				continue
 			}
 			if len(ds.AnyOf) < 2 {
 				c.addf(ip.with("any_of"), "a redundant group needs at least 2 members, got %d", len(ds.AnyOf))
+				out = append(out, d) // kept in place: items are resolved by index
 				continue
 			}
 			d.AnyOf = checkDependencies(c, ip.with("any_of"), ds.AnyOf, true)

@@ -74,9 +74,7 @@ func LoadContext(ctx context.Context, paths []string, opts LoadOptions) (*Catalo
 			l.problems = append(l.problems, d.c.problems...)
 		}
 	}
-	if len(l.problems) == 0 {
-		l.link()
-	}
+	l.link()
 	if len(l.problems) > 0 {
 		sortProblems(l.problems)
 		return nil, &ValidationError{Problems: l.problems}
