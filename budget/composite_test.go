@@ -17,8 +17,8 @@ func TestSerialAndWeightedErrorRatios(t *testing.T) {
 	}
 	// Two parts failing 1e-13 each: 2e-13 − 1e-26, exact to 1e-27 here,
 	// while 1 − (1−1e-13)² in float64 is off by about 1e-16.
-	if got := budget.SerialErrorRatio(1e-13, 1e-13); math.Abs(got-2e-13) > 1e-27 {
-		t.Errorf("budget.SerialErrorRatio(1e-13, 1e-13) = %.17g, want 2e-13", got)
+	if got := budget.SerialErrorRatio(1e-13, 1e-13); math.Abs(got-(2e-13-1e-26)) > 1e-27 {
+		t.Errorf("SerialErrorRatio(1e-13, 1e-13) = %.17g, want 2e-13 − 1e-26", got)
 	}
 	if got := budget.SerialErrorRatio(0.5, 1); got != 1 {
 		t.Errorf("a part that always fails: %v, want 1", got)
