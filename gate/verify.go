@@ -190,6 +190,7 @@ func Verify(in VerifyInput) VerifyResult {
 		}
 	}
 	pageBurn := r.HasBurn && r.HasPage && r.Burn > r.Page.Factor
+	r.BaselineUsed = a.Events && b.Err == "" && b.State != slo.NoData && b.Events && b.Total >= r.MinEvents
 	since := fmtDur(a.End.Sub(a.Start))
 	if !a.Events {
 		if pageBurn {
@@ -207,15 +208,28 @@ func Verify(in VerifyInput) VerifyResult {
 		return set(VerifyInconclusive, VerifyTooFewEvents, "%s events in the %s since the deploy, fewer than the minimum of %s%s",
 			count(a.Total), since, count(r.MinEvents), what)
 	}
-	if pageBurn {
-		return set(VerifyFail, VerifyPageBurn, "burn rate %sx over the %s since the deploy (%s of %s events bad), above the %s alert's factor of %sx",
-			num(r.Burn), since, count(a.Bad), count(a.Total), AlertName(budget.AlertState{AlertWindow: r.Page}), num(r.Page.Factor))
-	}
 	held := math.Min(MaxBurnHeld*allowed, 1)
 	r.ObjectivePValue = BinomialTail(a.Bad, a.Total, held)
 	aboveObjective := r.ObjectivePValue < alpha
 	conf := epct(in.Confidence)
-	r.BaselineUsed = b.Err == "" && b.State != slo.NoData && b.Events && b.Total >= r.MinEvents
+	baseRatio := math.NaN()
+	if r.BaselineUsed {
+		r.PValue = ConditionalTest(a.Bad, a.Total, b.Bad, b.Total)
+		baseRatio = b.Bad / b.Total
+		if baseRatio > 0 {
+			r.RateRatio = a.ErrorRatio / baseRatio
+		} else if a.ErrorRatio > 0 {
+			r.RateRatio = math.Inf(1)
+		}
+	}
+	if pageBurn {
+		before := ""
+		if r.BaselineUsed {
+			before = fmt.Sprintf("; the baseline burned %sx (%s)", num(baseRatio/allowed), pval(r.PValue))
+		}
+		return set(VerifyFail, VerifyPageBurn, "burn rate %sx over the %s since the deploy (%s of %s events bad), above the %s alert's factor of %sx%s",
+			num(r.Burn), since, count(a.Bad), count(a.Total), AlertName(budget.AlertState{AlertWindow: r.Page}), num(r.Page.Factor), before)
+	}
 	if !r.BaselineUsed {
 		why := "no data"
 		switch {
@@ -225,34 +239,27 @@ func Verify(in VerifyInput) VerifyResult {
 			why = fmt.Sprintf("%s events, fewer than %s", count(b.Total), count(r.MinEvents))
 		}
 		if aboveObjective {
-			return set(VerifyFail, VerifyAboveObjective, "error ratio %s since the deploy (%s of %s), above the objective's %s at %s confidence (p = %s); the baseline is not used: %s",
+			return set(VerifyFail, VerifyAboveObjective, "error ratio %s since the deploy (%s of %s), above the objective's %s at %s confidence (%s); the baseline is not used: %s",
 				epct(a.ErrorRatio), count(a.Bad), count(a.Total), epct(allowed), conf, pval(r.ObjectivePValue), why)
 		}
-		return set(VerifyPass, VerifyHeld, "error ratio %s since the deploy (%s of %s, burn %sx): not above the objective's %s at %s confidence (p = %s); the baseline is not used: %s",
+		return set(VerifyPass, VerifyHeld, "error ratio %s since the deploy (%s of %s, burn %sx): not above the objective's %s at %s confidence (%s); the baseline is not used: %s",
 			epct(a.ErrorRatio), count(a.Bad), count(a.Total), num(r.Burn), epct(allowed), conf, pval(r.ObjectivePValue), why)
-	}
-	r.PValue = ConditionalTest(a.Bad, a.Total, b.Bad, b.Total)
-	baseRatio := b.Bad / b.Total
-	if baseRatio > 0 {
-		r.RateRatio = a.ErrorRatio / baseRatio
-	} else if a.ErrorRatio > 0 {
-		r.RateRatio = math.Inf(1)
 	}
 	worse := r.PValue < alpha
 	cmp := fmt.Sprintf("error ratio %s since the deploy (%s of %s, burn %sx) against %s in the baseline (%s of %s)",
 		epct(a.ErrorRatio), count(a.Bad), count(a.Total), num(r.Burn), epct(baseRatio), count(b.Bad), count(b.Total))
 	switch {
 	case worse && aboveObjective:
-		return set(VerifyFail, VerifyRegression, "%s: higher than the baseline (p = %s) and than the objective's %s (p = %s) at %s confidence",
+		return set(VerifyFail, VerifyRegression, "%s: higher than the baseline (%s) and than the objective's %s (%s) at %s confidence",
 			cmp, pval(r.PValue), epct(allowed), pval(r.ObjectivePValue), conf)
 	case worse:
-		return set(VerifyPass, VerifyHeld, "%s: higher than the baseline (p = %s) but not above the objective's %s at %s confidence (p = %s)",
+		return set(VerifyPass, VerifyHeld, "%s: higher than the baseline (%s) but not above the objective's %s at %s confidence (%s)",
 			cmp, pval(r.PValue), epct(allowed), conf, pval(r.ObjectivePValue))
 	case aboveObjective:
-		return set(VerifyPass, VerifyHeld, "%s: above the objective's %s (p = %s) as before the deploy, not higher than the baseline at %s confidence (p = %s)",
+		return set(VerifyPass, VerifyHeld, "%s: above the objective's %s (%s) as before the deploy, not higher than the baseline at %s confidence (%s)",
 			cmp, epct(allowed), pval(r.ObjectivePValue), conf, pval(r.PValue))
 	}
-	return set(VerifyPass, VerifyHeld, "%s: not higher at %s confidence (p = %s)", cmp, conf, pval(r.PValue))
+	return set(VerifyPass, VerifyHeld, "%s: not higher at %s confidence (%s)", cmp, conf, pval(r.PValue))
 }
 
 // VerifyOverall is the verdict of a deploy from its SLOs': any fail fails,
@@ -292,12 +299,12 @@ func epct(ratio float64) string {
 	return strconv.FormatFloat(ratio*100, 'g', 3, 64) + "%"
 }
 
-// pval is a p-value with two significant digits.
+// pval is a p-value with two significant digits: "p = 0.034", "p < 0.0001".
 func pval(p float64) string {
 	if p < 1e-4 {
-		return "< 0.0001"
+		return "p < 0.0001"
 	}
-	return fmt.Sprintf("%.2g", p)
+	return fmt.Sprintf("p = %.2g", p)
 }
 
 // fmtDur is a duration as 15m, 1h30m.
