@@ -281,10 +281,10 @@ func VerifyOverall(vs []VerifyVerdict) VerifyVerdict {
 	return out
 }
 
-// count is a number of events: whole, or with two decimals when
-// extrapolated.
+// count is a number of events: whole, or, when increase() extrapolated a
+// fraction, with two decimals below 100 and rounded above.
 func count(v float64) string {
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+	if (v == math.Trunc(v) && math.Abs(v) < 1e15) || math.Abs(v) >= 100 {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.2f", v)
