@@ -154,6 +154,9 @@ func Verify(ctx context.Context, env *Env, req VerifyRequest) (*report.Verificat
 		doc.Decision = ref
 		if ref != nil {
 			doc.DecisionID = &ref.ID
+			if ref.ExitCode != 0 {
+				doc.Warnings = append(doc.Warnings, fmt.Sprintf("gate decision %s blocked this deploy (%s, exit %d): it went out anyway", ref.ID, ref.Verdict, ref.ExitCode))
+			}
 		}
 		doc.CI = report.GateCI{Provider: gate.CIProvider(env.getenv), Env: gate.CIContext(env.getenv)}
 		log.Info("verify round", "round", round, "at", at, "verdict", doc.Verdict)
