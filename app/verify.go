@@ -219,6 +219,9 @@ func verifyOnce(ctx context.Context, src Source, svc slo.Service, slos []slo.SLO
 	baseP, baseAt := slo.Period{Name: "baseline", Start: since.Add(-max(at.Sub(since), MinBaseline)), End: since}, since
 	if req.Baseline == BaselineWeek {
 		const week = 7 * 24 * time.Hour
+		if at.Sub(since) > week {
+			return nil, fmt.Errorf("--baseline week compares the same hours a week earlier: the %s since the deploy are longer than a week", slo.PromQLDuration(at.Sub(since)))
+		}
 		baseP, baseAt = slo.Period{Name: "baseline", Start: since.Add(-week), End: at.Add(-week)}, at.Add(-week)
 	}
 	after, err := evaluate(ctx, src, slos, slo.EvalOptions{At: at, Period: &afterP, WindowOnly: true})
