@@ -168,6 +168,8 @@ func (opts *verifyOptions) parse(c *cobra.Command, since, output, confidence str
 		return usageErrorf("--interval goes with --watch")
 	case opts.watch > 0 && strings.TrimSpace(opts.g.at) != "":
 		return usageErrorf("--watch checks at the clock's time: it cannot go with --at")
+	case opts.watch > 0 && opts.g.sourceFile != "":
+		return usageErrorf("--watch needs a live Prometheus: the data of --source %s does not grow", opts.g.sourceFile)
 	}
 	if opts.auditLog == "" {
 		opts.auditLog = opts.s.Getenv("NINES_AUDIT_LOG")

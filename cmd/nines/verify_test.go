@@ -92,6 +92,15 @@ func TestVerifyWatchTakesNoAt(t *testing.T) {
 	}
 }
 
+func TestVerifyWatchNeedsALiveSource(t *testing.T) {
+	s, _, errOut := testStreams(nil)
+	code := run(context.Background(), []string{"verify", "--source", "demo", "--service", "checkout",
+		"--since", "2026-10-14T11:00:00Z", "--watch", "5m"}, s)
+	if code != exitFailure || !strings.Contains(errOut.String(), "--watch needs a live Prometheus: the data of --source demo does not grow") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
 func TestVerifyHelp(t *testing.T) {
 	s, out, _ := testStreams(nil)
 	if code := run(context.Background(), []string{"verify", "--help"}, s); code != exitOK || !strings.Contains(out.String(), "Examples:") {
