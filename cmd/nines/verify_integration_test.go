@@ -53,6 +53,7 @@ func baselineBad(i int) float64 {
 //   - creep: the same, at 0.4% (burn 4x) after the deploy: below every
 //     page alert, above the objective;
 //   - healthy: 0.05% before and after;
+//   - regress-low: regress at 100 requests a minute;
 //   - quiet: 5 requests a minute, never an error.
 var verifyServices = map[string]verifyTraffic{
 	"regress": {
@@ -67,10 +68,27 @@ var verifyServices = map[string]verifyTraffic{
 		good: func(i int) float64 { return 1000 - baselineBad(i) },
 		bad:  baselineBad,
 	},
+	"regress-low": {
+		good: func(i int) float64 { return 100 - verifyLowBad(i) },
+		bad:  verifyLowBad,
+	},
 	"quiet": {
 		good: func(int) float64 { return 5 },
 		bad:  func(int) float64 { return 0 },
 	},
+}
+
+// verifyLowBad is regress at a tenth of the traffic: 100 requests a
+// minute, one error every 20 minutes (0.05%) before the deploy, 2 a minute
+// (2%) after.
+func verifyLowBad(i int) float64 {
+	switch {
+	case i > 0:
+		return 2
+	case i%20 == 0:
+		return 1
+	}
+	return 0
 }
 
 func verifyServicesBad(svc string, i int) float64 {
@@ -97,7 +115,7 @@ func verifyTruth(svc string, from, to int) (bad, total float64) {
 func verifyOpenMetrics(t *testing.T) []byte {
 	t.Helper()
 	fam := omtext.Family{Name: "http_requests", Type: omtext.Counter}
-	for _, svc := range []string{"creep", "healthy", "quiet", "regress"} {
+	for _, svc := range []string{"creep", "healthy", "quiet", "regress", "regress-low"} {
 		tr := verifyServices[svc]
 		ok := omtext.Series{Labels: map[string]string{"service": svc, "code": "200"}}
 		bad := omtext.Series{Labels: map[string]string{"service": svc, "code": "500"}}
@@ -200,15 +218,17 @@ func TestVerifyAgainstRealPrometheus(t *testing.T) {
 		return runVerifyJSON(t, nil, append(args, extra...)...)
 	}
 
-	t.Run("a regression at the deploy fails before the fastest page alert fires", func(t *testing.T) {
-		// The first minute at which verify fails, evaluated every minute.
-		verifyAt := -1
+	// detect returns the first minutes after the deploy at which verify
+	// fails and the gate sees the page alert fire, evaluating every minute.
+	detect := func(t *testing.T, svc string) (verifyAt, pageAt int) {
+		t.Helper()
+		verifyAt, pageAt = -1, -1
 		for m := 1; m <= 60 && verifyAt < 0; m++ {
-			code, v, errOut := verify(t, "regress", m)
+			code, v, errOut := verify(t, svc, m)
 			if code == exitBlocked {
 				verifyAt = m
 				s := v.SLOs[0]
-				bad, total := verifyTruth("regress", 0, m)
+				bad, total := verifyTruth(svc, 0, m)
 				// The counts are exact (aligned samples, Prometheus 2's
 				// closed ranges): within the relative 1e-9 of float sums.
 				if v.Verdict != "fail" || s.Rule != "page_burn" || !within(s.After.Bad, bad) || !within(s.After.Total, total) ||
@@ -220,21 +240,29 @@ func TestVerifyAgainstRealPrometheus(t *testing.T) {
 			}
 		}
 		// The page alert's detection, by the gate on the same data.
-		pageAt := -1
 		for m := 1; m <= 60 && pageAt < 0; m++ {
-			_, d, _ := runGateJSON(t, nil, append(append([]string{}, common...), "--service", "regress", "--at", after(m), "--cache-dir", t.TempDir())...)
+			_, d, _ := runGateJSON(t, nil, append(append([]string{}, common...), "--service", svc, "--at", after(m), "--cache-dir", t.TempDir())...)
 			for _, r := range d.Reasons {
 				if r.Rule == "page_alert" {
 					pageAt = m
 				}
 			}
 		}
-		t.Logf("detection of a 2%% regression (burn 20x) at the deploy: verify fails at +%dm, the page alert 1h/5m 14.4x fires at +%dm", verifyAt, pageAt)
+		t.Logf("%s: detection of a 2%% regression (burn 20x) at the deploy: verify fails at +%dm, the page alert 1h/5m 14.4x fires at +%dm", svc, verifyAt, pageAt)
+		return verifyAt, pageAt
+	}
+
+	t.Run("a regression at the deploy fails before the fastest page alert fires", func(t *testing.T) {
 		// 1,000 events a minute meet the minimum of 1/(1-0.999) = 1,000 in
 		// the first minute; the 1h burn reaches 14.4x when
 		// 30 + 19.5m ≥ 864, at m = 43.
-		if verifyAt != 1 || pageAt != 43 {
+		if verifyAt, pageAt := detect(t, "regress"); verifyAt != 1 || pageAt != 43 {
 			t.Errorf("verify at +%dm, page at +%dm; want +1m and +43m", verifyAt, pageAt)
+		}
+		// At 100 events a minute the minimum takes 10 minutes; the page
+		// alert, on ratios, still needs 3 + 1.95m ≥ 86.4 (m = 43).
+		if verifyAt, pageAt := detect(t, "regress-low"); verifyAt != 10 || pageAt != 43 {
+			t.Errorf("low traffic: verify at +%dm, page at +%dm; want +10m and +43m", verifyAt, pageAt)
 		}
 	})
 
