@@ -9,6 +9,7 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newBurnCmd(g, s, nil),
 		newStatusCmd(g, s, nil),
 		newGateCmd(g, s, nil),
+		newVerifyCmd(g, s, nil),
 		newCostCmd(g, s, nil),
 		newSummaryCmd(g, s, nil),
 		newReportCmd(g, s, nil),
