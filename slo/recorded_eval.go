@@ -60,6 +60,48 @@ func recordedRange(n int) string {
 	return model.Duration(time.Duration(n)*RecordedInterval - time.Millisecond).String()
 }
 
+// recordedOffset is the offset modifier of a range that ends n records
+// before the evaluation time: "" for none, else " offset 25m".
+func recordedOffset(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " offset " + model.Duration(time.Duration(n)*RecordedInterval).String()
+}
+
+// pieceEnds are the distinct windows of p in records, shortest first: the
+// ends of the pieces that tile its longest window.
+func pieceEnds(p *fastPlan) []int {
+	ends := append([]int{p.sloN}, p.alerts...)
+	slices.Sort(ends)
+	return slices.Compact(ends)
+}
+
+// sumResults adds up the answers for the pieces of one window: present
+// when any piece is, failed when any failed.
+func sumResults(parts []*queryResult) *queryResult {
+	out := &queryResult{}
+	seen := map[string]bool{}
+	for _, r := range parts {
+		if r.err != nil {
+			return &queryResult{err: r.err}
+		}
+		for _, w := range r.warn {
+			if !seen[w] {
+				seen[w] = true
+				out.warn = append(out.warn, w)
+			}
+		}
+		out.series = max(out.series, r.series)
+		out.nonFinite = append(out.nonFinite, r.nonFinite...)
+		if r.present {
+			out.value += r.value
+			out.present = true
+		}
+	}
+	return out
+}
+
 // fastPlan is one SLO on the recorded path: its windows in records.
 type fastPlan struct {
 	idx    int
@@ -155,7 +197,11 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		// The batch's queries: the time of the last record, the sums by
 		// name and window, and the count of records of the longest window.
 		where, count string
-		sum          map[string]map[int]string
+		// sum holds, by name and by the end of each piece in records, the
+		// query of the records in (the previous end, end]; ends are the
+		// pieces' ends in order.
+		sum  map[string]map[int]string
+		ends []int
 	}
 	// Round one asks, per batch, where each SLO's last record is: one
 	// cheap query, and all that auto costs where no rules record.
@@ -212,14 +258,22 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		}
 		sel := batchSelector(evals, found)
 		p0 := found[0]
+		// Every record is read once per series: the windows are nested
+		// (they all end at the evaluation time), so each is the sum of the
+		// pieces between it and the shorter ones, each piece a range at an
+		// offset. The SLO window alone would otherwise read most records
+		// again.
+		b.ends = pieceEnds(p0)
 		b.sum = map[string]map[int]string{}
 		for _, name := range []string{RecordedBad, RecordedTotal} {
 			b.sum[name] = map[int]string{}
-			for _, w := range append([]int{p0.sloN}, p0.alerts...) {
-				x := fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]))", name, sel, recordedRange(w))
+			prev := 0
+			for _, w := range b.ends {
+				x := fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]%s))", name, sel, recordedRange(w-prev), recordedOffset(prev))
 				b.sum[name][w] = x
 				wanted[batchKey(x, b.end)] = nil
 				owners[batchKey(x, b.end)] = append(owners[batchKey(x, b.end)], ids(found)...)
+				prev = w
 			}
 		}
 		b.count = fmt.Sprintf("sum by (service, slo) (count_over_time(%s%s[%s]))", RecordedTotal, sel, recordedRange(p0.longest))
@@ -255,7 +309,14 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 					Total: sloQuery("sum_over_time", RecordedTotal, s, n),
 				}}
 				for name, x := range map[string]string{RecordedBad: w.qs.Bad, RecordedTotal: w.qs.Total} {
-					f.results[x] = get(b.sum[name][n]).result(s)
+					var parts []*queryResult
+					for _, end := range b.ends {
+						if end > n {
+							break
+						}
+						parts = append(parts, get(b.sum[name][end]).result(s))
+					}
+					f.results[x] = sumResults(parts)
 				}
 				return w
 			}
