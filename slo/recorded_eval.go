@@ -447,3 +447,57 @@ func runBatch(ctx context.Context, q Querier, query string, asked time.Time) *ba
 	}
 	return a
 }
+
+// RecordedCost is what the recorded path would send and read to evaluate a
+// set of SLOs, supposing their records fill every window (one series of
+// each record per SLO, Prometheus's sample counting): `nines rules
+// --savings` states it where the server has no records yet.
+type RecordedCost struct {
+	// Reasons says, per evaluation, why it cannot read records ("" when it
+	// can): a raw SLI, a window shorter than a record, an alert window that
+	// is no multiple of one.
+	Reasons []string
+	// Samples is, per evaluation that can, the samples its records cost:
+	// one for the probe of its last record, and each record of its longest
+	// window read three times (the bad and total sums, the count).
+	Samples []int64
+	// Queries is, per evaluation that can, the queries of its batch (the
+	// probe, a bad and a total sum per piece, the count), shared with the
+	// other SLOs of the batch.
+	Queries []int
+	// FleetQueries is the queries of every batch, each once.
+	FleetQueries int
+}
+
+// PlanRecorded computes the RecordedCost of evals (as Evaluate returns
+// them: SLO, Start and Elapsed set), batched as Evaluate batches them.
+func PlanRecorded(evals []Evaluation, windowOnly bool) RecordedCost {
+	c := RecordedCost{Reasons: make([]string, len(evals)), Samples: make([]int64, len(evals)), Queries: make([]int, len(evals))}
+	groups := map[string][]int{}
+	var keys []string
+	for i, e := range evals {
+		if e.Elapsed <= 0 {
+			c.Reasons[i] = "nothing to measure"
+			continue
+		}
+		p, why := recordedWindows(e, windowOnly)
+		if p == nil {
+			c.Reasons[i] = why
+			continue
+		}
+		perBatch := 2 + 2*len(pieceEnds(p))
+		c.Samples[i] = 1 + 3*int64(p.longest)
+		c.Queries[i] = perBatch
+		k := fmt.Sprint(e.Start.Add(e.Elapsed).UnixMilli(), p.sloN, p.alerts)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, k := range keys {
+		idx := groups[k]
+		batches := (len(idx) + recordedBatch - 1) / recordedBatch
+		c.FleetQueries += batches * c.Queries[idx[0]]
+	}
+	return c
+}
