@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/slo"
@@ -81,7 +82,7 @@ func Savings(ctx context.Context, env *Env, req SavingsRequest) (*report.Savings
 				missing++
 				r.Records = report.RecordsMissing
 				if e.Err != nil {
-					r.Reason = e.Err.Error()
+					r.Reason = missingReason(e.Err.Error())
 				}
 				recSamples += n
 			}
@@ -109,6 +110,16 @@ func Savings(ctx context.Context, env *Env, req SavingsRequest) (*report.Savings
 	return out, evalNotes(raw), nil
 }
 
+// missingReason is the part of a --recorded always error that says why the
+// records do not serve: "no recorded series … before the evaluation time".
+func missingReason(err string) string {
+	if _, why, ok := strings.Cut(err, "--recorded always, but "); ok {
+		why, _, _ = strings.Cut(why, " (give --recorded auto")
+		return why
+	}
+	return err
+}
+
 func ratioOf(raw, rec *int64) *float64 {
 	if raw == nil || rec == nil || *rec == 0 {
 		return nil
@@ -131,17 +142,25 @@ func savingsNotes(s *report.Savings, source string, present, missing, notTaken i
 	}
 	switch {
 	case missing == 0 && present > 0:
-		notes = append(notes, fmt.Sprintf("Recorded, fleet: measured: the server has the records of all %d SLOs that can read them; the queries of --recorded always were sent with stats=all.", present))
+		notes = append(notes, fmt.Sprintf("Recorded, fleet: measured: the server has the records of all %s that can read them; the queries of --recorded always were sent with stats=all.", sloCount(present)))
 	case present == 0 && missing > 0:
-		notes = append(notes, fmt.Sprintf("Recorded, fleet: computed: the server has none of the records yet (load the rules this command writes, or backfill them: docs/rules.md); %d SLOs.", missing))
+		notes = append(notes, fmt.Sprintf("Recorded, fleet: computed: the server has the records of none of the %s (load the rules this command writes, or backfill them: docs/rules.md).", sloCount(missing)))
 	case missing > 0:
-		notes = append(notes, fmt.Sprintf("Recorded, fleet: measured for the %d SLOs whose records the server has, computed for the %d whose records are missing or do not fill their windows.", present, missing))
+		notes = append(notes, fmt.Sprintf("Recorded, fleet: measured for the %s whose records the server has, computed for the %s whose records are missing or do not fill their windows.", sloCount(present), sloCount(missing)))
 	}
 	if notTaken > 0 {
-		notes = append(notes, fmt.Sprintf("%d SLOs cannot read records (see reason in JSON: a raw SLI, or a window that is no whole number of 5m records): their raw cost counts on both paths.", notTaken))
+		notes = append(notes, fmt.Sprintf("%s cannot read records (the reason is in JSON: a raw SLI, or a window that is no whole number of 5m records): the raw cost counts on both paths.", sloCount(notTaken)))
 	}
 	if s.Fleet.RawSamples == nil {
 		notes = append(notes, fmt.Sprintf("Samples: n/a: %s reported no query statistics (VictoriaMetrics and Prometheus before 2.35 do not); the queries still compare.", source))
 	}
 	return notes
+}
+
+// sloCount is "1 SLO" or "n SLOs".
+func sloCount(n int) string {
+	if n == 1 {
+		return "1 SLO"
+	}
+	return fmt.Sprintf("%d SLOs", n)
 }

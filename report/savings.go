@@ -93,8 +93,12 @@ func savingsCells(service, slo, records string, c PathCosts) []string {
 		return Count(float64(*p))
 	}
 	ratio := NA
-	if c.SamplesRatio != nil {
-		ratio = strconv.FormatFloat(*c.SamplesRatio, 'f', 1, 64) + "x fewer"
+	switch r := c.SamplesRatio; {
+	case r == nil:
+	case *r >= 1:
+		ratio = strconv.FormatFloat(*r, 'f', 1, 64) + "x fewer"
+	default:
+		ratio = strconv.FormatFloat(1 / *r, 'f', 1, 64) + "x more"
 	}
 	return []string{service, slo, records, strconv.Itoa(c.RawQueries), samples(c.RawSamples),
 		strconv.Itoa(c.RecordedQueries), samples(c.RecordedSamples), ratio, c.RecordedBasis}
