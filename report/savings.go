@@ -94,6 +94,8 @@ func savingsCells(service, slo, records string, c PathCosts) []string {
 	}
 	ratio := NA
 	switch r := c.SamplesRatio; {
+	case c.RecordedBasis == BasisRaw:
+		ratio = "none (raw)"
 	case r == nil:
 	case *r >= 1:
 		ratio = strconv.FormatFloat(*r, 'f', 1, 64) + "x fewer"
