@@ -224,3 +224,27 @@ func TestRecordedPathOnEveryBackend(t *testing.T) {
 func relDiff(a, b float64) float64 {
 	return math.Abs(a-b) / math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
+
+// PlanRecorded batches as Evaluate does: 1,001 SLOs with the same windows
+// make 3 batches (500 at most), each sending the probe, the count and a
+// bad and a total sum per piece; a raw SLI is left out with its reason.
+func TestPlanRecordedBatches(t *testing.T) {
+	at := time.Date(2026, 9, 8, 0, 0, 0, 0, time.UTC)
+	var evals []slo.Evaluation
+	for i := range 1001 {
+		s := backendSLOs()[0]
+		s.Service = fmt.Sprintf("s%d", i)
+		evals = append(evals, slo.Evaluation{SLO: s, At: at, Start: at.Add(-budget.Day), Elapsed: budget.Day})
+	}
+	raw := slo.SLO{Service: "r", Name: "x", SLI: slo.SLI{Kind: slo.Raw, ErrorRatio: "vector(0)"}, Window: slo.Window{Rolling: budget.Day}}
+	evals = append(evals, slo.Evaluation{SLO: raw, At: at, Start: at.Add(-budget.Day), Elapsed: budget.Day})
+	c := slo.PlanRecorded(evals, false)
+	// Windows 5m, 30m, 1h, 2h, 6h, 1d: 6 pieces, 2 + 2 × 6 = 14 queries a
+	// batch; 288 records read 3 times and the probe's 1: 865 samples.
+	if c.FleetQueries != 3*14 || c.Queries[0] != 14 || c.Samples[0] != 865 || c.Reasons[0] != "" {
+		t.Errorf("fleet %d queries, first SLO %d queries %d samples (%q); want 42, 14, 865", c.FleetQueries, c.Queries[0], c.Samples[0], c.Reasons[0])
+	}
+	if last := len(evals) - 1; c.Reasons[last] != "a raw SLI has no recorded series" || c.Samples[last] != 0 {
+		t.Errorf("raw SLI: reason %q, samples %d", c.Reasons[last], c.Samples[last])
+	}
+}

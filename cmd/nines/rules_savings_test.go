@@ -202,3 +202,12 @@ func floorDiv(a, b int64) int64 {
 	}
 	return q
 }
+
+// --savings takes an output format; anything else is a usage error before
+// any source is read.
+func TestRulesSavingsFormatIsChecked(t *testing.T) {
+	code, out, errOut := runWithEnv(nil, "rules", "--savings=xml", "--source", "demo")
+	if code != exitFailure || out != "" || !strings.Contains(errOut, "invalid --savings=xml: use table, wide, json, csv or markdown") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want a usage error", code, out, errOut)
+	}
+}
