@@ -60,6 +60,48 @@ func recordedRange(n int) string {
 	return model.Duration(time.Duration(n)*RecordedInterval - time.Millisecond).String()
 }
 
+// recordedOffset is the offset modifier of a range that ends n records
+// before the evaluation time: "" for none, else " offset 25m".
+func recordedOffset(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " offset " + model.Duration(time.Duration(n)*RecordedInterval).String()
+}
+
+// pieceEnds are the distinct windows of p in records, shortest first: the
+// ends of the pieces that tile its longest window.
+func pieceEnds(p *fastPlan) []int {
+	ends := append([]int{p.sloN}, p.alerts...)
+	slices.Sort(ends)
+	return slices.Compact(ends)
+}
+
+// sumResults adds up the answers for the pieces of one window: present
+// when any piece is, failed when any failed.
+func sumResults(parts []*queryResult) *queryResult {
+	out := &queryResult{}
+	seen := map[string]bool{}
+	for _, r := range parts {
+		if r.err != nil {
+			return &queryResult{err: r.err}
+		}
+		for _, w := range r.warn {
+			if !seen[w] {
+				seen[w] = true
+				out.warn = append(out.warn, w)
+			}
+		}
+		out.series = max(out.series, r.series)
+		out.nonFinite = append(out.nonFinite, r.nonFinite...)
+		if r.present {
+			out.value += r.value
+			out.present = true
+		}
+	}
+	return out
+}
+
 // fastPlan is one SLO on the recorded path: its windows in records.
 type fastPlan struct {
 	idx    int
@@ -155,7 +197,11 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		// The batch's queries: the time of the last record, the sums by
 		// name and window, and the count of records of the longest window.
 		where, count string
-		sum          map[string]map[int]string
+		// sum holds, by name and by the end of each piece in records, the
+		// query of the records in (the previous end, end]; ends are the
+		// pieces' ends in order.
+		sum  map[string]map[int]string
+		ends []int
 	}
 	// Round one asks, per batch, where each SLO's last record is: one
 	// cheap query, and all that auto costs where no rules record.
@@ -212,14 +258,22 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		}
 		sel := batchSelector(evals, found)
 		p0 := found[0]
+		// Every record is read once per series: the windows are nested
+		// (they all end at the evaluation time), so each is the sum of the
+		// pieces between it and the shorter ones, each piece a range at an
+		// offset. The SLO window alone would otherwise read most records
+		// again.
+		b.ends = pieceEnds(p0)
 		b.sum = map[string]map[int]string{}
 		for _, name := range []string{RecordedBad, RecordedTotal} {
 			b.sum[name] = map[int]string{}
-			for _, w := range append([]int{p0.sloN}, p0.alerts...) {
-				x := fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]))", name, sel, recordedRange(w))
+			prev := 0
+			for _, w := range b.ends {
+				x := fmt.Sprintf("sum by (service, slo) (sum_over_time(%s%s[%s]%s))", name, sel, recordedRange(w-prev), recordedOffset(prev))
 				b.sum[name][w] = x
 				wanted[batchKey(x, b.end)] = nil
 				owners[batchKey(x, b.end)] = append(owners[batchKey(x, b.end)], ids(found)...)
+				prev = w
 			}
 		}
 		b.count = fmt.Sprintf("sum by (service, slo) (count_over_time(%s%s[%s]))", RecordedTotal, sel, recordedRange(p0.longest))
@@ -255,7 +309,14 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 					Total: sloQuery("sum_over_time", RecordedTotal, s, n),
 				}}
 				for name, x := range map[string]string{RecordedBad: w.qs.Bad, RecordedTotal: w.qs.Total} {
-					f.results[x] = get(b.sum[name][n]).result(s)
+					var parts []*queryResult
+					for _, end := range b.ends {
+						if end > n {
+							break
+						}
+						parts = append(parts, get(b.sum[name][end]).result(s))
+					}
+					f.results[x] = sumResults(parts)
 				}
 				return w
 			}
@@ -385,4 +446,58 @@ func runBatch(ctx context.Context, q Querier, query string, asked time.Time) *ba
 		a.bySLO[k] = append(a.bySLO[k], s.Value)
 	}
 	return a
+}
+
+// RecordedCost is what the recorded path would send and read to evaluate a
+// set of SLOs, supposing their records fill every window (one series of
+// each record per SLO, Prometheus's sample counting): `nines rules
+// --savings` states it where the server has no records yet.
+type RecordedCost struct {
+	// Reasons says, per evaluation, why it cannot read records ("" when it
+	// can): a raw SLI, a window shorter than a record, an alert window that
+	// is no multiple of one.
+	Reasons []string
+	// Samples is, per evaluation that can, the samples its records cost:
+	// one for the probe of its last record, and each record of its longest
+	// window read three times (the bad and total sums, the count).
+	Samples []int64
+	// Queries is, per evaluation that can, the queries of its batch (the
+	// probe, a bad and a total sum per piece, the count), shared with the
+	// other SLOs of the batch.
+	Queries []int
+	// FleetQueries is the queries of every batch, each once.
+	FleetQueries int
+}
+
+// PlanRecorded computes the RecordedCost of evals (as Evaluate returns
+// them: SLO, Start and Elapsed set), batched as Evaluate batches them.
+func PlanRecorded(evals []Evaluation, windowOnly bool) RecordedCost {
+	c := RecordedCost{Reasons: make([]string, len(evals)), Samples: make([]int64, len(evals)), Queries: make([]int, len(evals))}
+	groups := map[string][]int{}
+	var keys []string
+	for i, e := range evals {
+		if e.Elapsed <= 0 {
+			c.Reasons[i] = "nothing to measure"
+			continue
+		}
+		p, why := recordedWindows(e, windowOnly)
+		if p == nil {
+			c.Reasons[i] = why
+			continue
+		}
+		perBatch := 2 + 2*len(pieceEnds(p))
+		c.Samples[i] = 1 + 3*int64(p.longest)
+		c.Queries[i] = perBatch
+		k := fmt.Sprint(e.Start.Add(e.Elapsed).UnixMilli(), p.sloN, p.alerts)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, k := range keys {
+		idx := groups[k]
+		batches := (len(idx) + recordedBatch - 1) / recordedBatch
+		c.FleetQueries += batches * c.Queries[idx[0]]
+	}
+	return c
 }

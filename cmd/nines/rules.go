@@ -8,9 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nines-sre/nines/app"
+	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/rules"
 )
 
@@ -27,6 +30,10 @@ type rulesOptions struct {
 	// service (--dir); neither is stdout.
 	file, dir string
 	maxRules  int
+	// savings is --savings: the output format of the savings table, ""
+	// when not asked; now is the clock (tests set it).
+	savings string
+	now     func() time.Time
 }
 
 func newRulesCmd(g *globalOptions, s *streams, runF func(*rulesOptions) error) *cobra.Command {
@@ -63,8 +70,20 @@ is deterministic: services in name order, SLOs in the specs' order. It goes to
 stdout, to one file (-o), or to a file per service (--dir DIR writes
 DIR/<service>.yaml). Check it with promtool check rules.
 
+--savings says how much the fast path saves on your own data: for every
+selected SLO it evaluates the windows burn evaluates (the SLO window and the
+alert windows) on raw data with stats=all, and states the recorded path's
+cost for the same windows: measured where the server already has the
+records (it evaluates again with --recorded always), computed exactly where
+it does not. Per SLO and for the fleet: queries and samples scanned on
+each path, and the ratio. It needs --prometheus.url (or --source); the
+table goes to stdout (--savings=json, csv, markdown or wide for other
+formats), so the rules are written only with -o FILE or --dir DIR.
+docs/rules.md#savings explains the figures.
+
 Exit code 1 when the specs are invalid, the selection matches nothing, an SLO
-has more rules than a group may hold, or a file cannot be written.`,
+has more rules than a group may hold, or a file cannot be written; with
+--savings also when the source cannot be read for any SLO.`,
 		Example: `  # The rules of every SLO in ./specs, to stdout
   nines rules
 
@@ -76,7 +95,10 @@ has more rules than a group may hold, or a file cannot be written.`,
   nines rules --dir rules/ --max-rules-per-group 20
 
   # Only the critical tier
-  nines rules --tier critical`,
+  nines rules --tier critical
+
+  # What the fast path saves on this server's data, and the rules to a file
+  nines rules --savings --prometheus.url http://prometheus:9090 -o nines.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if opts.file != "" && opts.dir != "" {
@@ -85,8 +107,21 @@ has more rules than a group may hold, or a file cannot be written.`,
 			if opts.maxRules < 1 {
 				return usageErrorf("--max-rules-per-group must be at least 1, got %d", opts.maxRules)
 			}
+			if opts.savings != "" {
+				if _, err := outputFormat(opts.savings, tableFormats...); err != nil {
+					return usageErrorf("invalid --savings=%s: use table, wide, json, csv or markdown", opts.savings)
+				}
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.savings != "" {
+				if err := runSavings(c.Context(), opts); err != nil {
+					return err
+				}
+				if opts.file == "" && opts.dir == "" {
+					return nil
+				}
 			}
 			return runRules(c.Context(), opts)
 		},
@@ -94,8 +129,26 @@ has more rules than a group may hold, or a file cannot be written.`,
 	opts.sel.addFlags(c)
 	c.Flags().StringVarP(&opts.file, "output", "o", "", "write the rules to this file instead of stdout")
 	c.Flags().StringVar(&opts.dir, "dir", "", "write a file per service, DIR/<service>.yaml")
+	c.Flags().StringVar(&opts.savings, "savings", "", "measure on the source what the fast path saves, per SLO and for the fleet, and print it (table; --savings=json, csv, markdown or wide); the rules then go only to -o or --dir")
+	c.Flags().Lookup("savings").NoOptDefVal = string(report.Table)
 	c.Flags().IntVar(&opts.maxRules, "max-rules-per-group", rules.DefaultMaxRulesPerGroup, "most rules in one group (Mimir's ruler_max_rules_per_rule_group)")
 	return c
+}
+
+// runSavings prints what the fast path saves on the source's data.
+func runSavings(ctx context.Context, opts *rulesOptions) error {
+	f, _ := outputFormat(opts.savings, tableFormats...)
+	opts.g.stats = true // every query is sent with stats=all
+	ectx, env, done, err := opts.g.newEnv(ctx, opts.s, opts.now)
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, notes, err := app.Savings(ectx, env, app.SavingsRequest{Selection: opts.sel.selection()})
+	if err != nil {
+		return err
+	}
+	return export(opts.s, f, res, notes)
 }
 
 func runRules(ctx context.Context, opts *rulesOptions) error {
