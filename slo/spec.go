@@ -27,6 +27,8 @@ type tierSpec struct {
 	Cost        *costSpec   `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+
+	ReliabilityCost *reliabilityCostSpec `yaml:"reliability_cost"`
 }
 
 type alertSpec struct {
@@ -49,6 +51,9 @@ type serviceFileSpec struct {
 	Cost        *costSpec         `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+
+	ReliabilityCost *reliabilityCostSpec `yaml:"reliability_cost"`
+	Dependencies    []dependencySpec     `yaml:"dependencies"`
 }
 
 type ownerSpec struct {
