@@ -71,7 +71,7 @@ type SLOAdvice struct {
 	Ceiling *Ceiling `json:"ceiling"`
 	// SLAFloor is the committed SLA (the highest credit band's threshold)
 	// when the service's SLA measures this SLO; nil otherwise.
-	SLAFloor *float64      `json:"sla_floor"`
+	SLAFloor *float64       `json:"sla_floor"`
 	Incident AdviceIncident `json:"incident"`
 	// ReliabilityCurve describes the curve and where it is declared; empty
 	// when none is.
