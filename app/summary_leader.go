@@ -37,7 +37,7 @@ func leader(ctx context.Context, env *Env, req PriceRequest, s *report.Summary, 
 	// The advisor over the same periods: `nines advise` with the summary's
 	// period and --quarters gives the same count.
 	adv := NewAdvice(env.Catalog, reports)
-	s.Advice = &report.AdviceLink{Command: "nines advise", Changes: adv.Changes, SLOs: len(adv.SLOs)}
+	s.Advice = &report.AdviceLink{Command: "nines advise", Changes: adv.Changes, Advised: adv.Advised(), SLOs: len(adv.SLOs)}
 	if err := risks(ctx, env, req.Selection, cur, s, notes); err != nil {
 		return err
 	}

@@ -159,15 +159,30 @@ type AdviceOption struct {
 type AdviceLink struct {
 	Command string `json:"command"`
 	// Changes counts the SLOs whose recommended objective differs from
-	// the current one; SLOs those advised.
+	// the current one; Advised those with a recommendation, of SLOs.
 	Changes int `json:"changes"`
+	Advised int `json:"advised"`
 	SLOs    int `json:"slos"`
 }
 
 // Line is the summary's sentence.
 func (l AdviceLink) Line() string {
-	return fmt.Sprintf("Objectives: %s of %d SLOs recommended (see `%s`, docs/advise.md).",
-		plural(l.Changes, "change"), l.SLOs, l.Command)
+	s := fmt.Sprintf("Objectives: %s recommended for %s (see `%s`, docs/advise.md)", plural(l.Changes, "change"), plural(l.Advised, "SLO"), l.Command)
+	if n := l.SLOs - l.Advised; n > 0 {
+		s += fmt.Sprintf("; %s not advised: no reliability_cost or cost model to price them", plural(n, "SLO"))
+	}
+	return s + "."
+}
+
+// Advised counts the SLOs with a recommendation.
+func (a *Advice) Advised() int {
+	n := 0
+	for _, s := range a.SLOs {
+		if s.Recommended != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // span names the periods: "2025-Q4 to 2026-Q3".
