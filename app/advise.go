@@ -465,7 +465,7 @@ func adviceFormulas(in cost.AdviceInput, o cost.Option, m slo.CostModel, ceiling
 	eff := "objective"
 	if ceiling != nil {
 		eff = "min(objective, ceiling)"
-		f = append(f, "The "+ceiling.Formula+" (dependencies in series).")
+		f = append(f, "C"+strings.TrimPrefix(ceiling.Formula, "c")+" (dependencies in series, any_of redundant).")
 	}
 	f = append(f, fmt.Sprintf("Downtime/yr = (1 - %s) x %s min.", eff, yearMinutes()))
 	f = append(f, fmt.Sprintf("Downtime cost = downtime x %s/min x share %s x impact %s x (1 - recovery %s).",
