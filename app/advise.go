@@ -92,6 +92,7 @@ func NewAdvice(cat *slo.Catalog, reps []*report.CostReport) *report.Advice {
 	}
 	sla := SLASLOs(cat)
 	last := reps[len(reps)-1]
+	out.Method.MinCoverage = last.MinCoverage
 	for _, sc := range last.Services {
 		svc, ok := serviceNamed(cat, sc.Service)
 		if !ok {

@@ -33,6 +33,9 @@ type AdviceMethod struct {
 	Candidates []float64 `json:"candidates"`
 	// DefaultIncidentSeconds is the incident assumed when none was measured.
 	DefaultIncidentSeconds float64 `json:"default_incident_seconds"`
+	// MinCoverage is the coverage under which an SLO's achieved figures
+	// carry a caveat (--min-coverage).
+	MinCoverage float64 `json:"min_coverage"`
 }
 
 // Figure is one computed figure and its formula with the inputs written in.
@@ -252,6 +255,16 @@ func (a *Advice) Grids(o GridOptions) []Grid {
 	g.Notes = append(g.Notes,
 		fmt.Sprintf("ACHIEVED is the mean over the periods with data (MIN-MAX their spread); COVERAGE the share of %s with data.", a.span()),
 		fmt.Sprintf("Each candidate is priced as if run exactly at its objective for a year; ADVISED is the least total at or above the SLA floor; far is more than %s of a nine from achieved (docs/advise.md).", Float(a.Method.FarNines, 1)))
+	low := 0
+	for _, s := range a.SLOs {
+		if s.Achieved.Coverage < a.Method.MinCoverage {
+			low++
+		}
+	}
+	if low > 0 {
+		g.Notes = append(g.Notes, fmt.Sprintf("%s data for less than %s of the periods: their achieved figures and incidents count only the time measured.",
+			map[bool]string{true: "1 SLO has", false: fmt.Sprintf("%d SLOs have", low)}[low == 1], Percent(a.Method.MinCoverage, 0)))
+	}
 	for _, w := range a.Warnings {
 		g.Notes = append(g.Notes, "Warning: "+w)
 	}
@@ -299,7 +312,7 @@ func (s SLOAdvice) grid(o GridOptions) Grid {
 		}
 		dt := Duration(time.Duration(c.DowntimeMinutes.Value * float64(time.Minute)))
 		if o.Wide {
-			g.Rows = append(g.Rows, []string{Objective(c.Objective), mark, Percent(c.EffectiveAvailability, 3), dt, Float(c.Incidents.Value, 1),
+			g.Rows = append(g.Rows, []string{Objective(c.Objective), mark, Percent(c.EffectiveAvailability, 4), dt, Float(c.Incidents.Value, 1),
 				Money(c.DowntimeCost.Value, s.Currency), Money(c.Labor.Value, s.Currency), Money(c.SLACredits.Value, s.Currency), rel,
 				Money(c.Total.Value, s.Currency), strings.Join(flags, "; ")})
 			continue
