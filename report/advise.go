@@ -262,8 +262,12 @@ func (a *Advice) Grids(o GridOptions) []Grid {
 		}
 	}
 	if low > 0 {
-		g.Notes = append(g.Notes, fmt.Sprintf("%s data for less than %s of the periods: their achieved figures and incidents count only the time measured.",
-			map[bool]string{true: "1 SLO has", false: fmt.Sprintf("%d SLOs have", low)}[low == 1], Percent(a.Method.MinCoverage, 0)))
+		who, whose := fmt.Sprintf("%d SLOs have", low), "their"
+		if low == 1 {
+			who, whose = "1 SLO has", "its"
+		}
+		g.Notes = append(g.Notes, fmt.Sprintf("%s data for less than %s of the periods: %s achieved figures and incidents count only the time measured.",
+			who, Percent(a.Method.MinCoverage, 0), whose))
 	}
 	for _, w := range a.Warnings {
 		g.Notes = append(g.Notes, "Warning: "+w)
