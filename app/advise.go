@@ -397,7 +397,7 @@ func adviceOption(in cost.AdviceInput, o cost.Option, cur string) report.AdviceO
 	rl := o.Revenue
 	ao.DowntimeCost = report.Figure{Value: rl.Amount,
 		Formula: fmt.Sprintf("%s min x %s/min x share %s x impact %s x (1 - recovery %s) = %s",
-			report.Float(rl.DowntimeMinutes, 2), money(rl.PerMinute), report.Percent(rl.Share, 0), report.Percent(rl.Impact, 0), report.Percent(rl.Recovery, 0), money(rl.Amount))}
+			report.Float(rl.DowntimeMinutes, 2), money(rl.PerMinute), report.Objective(rl.Share), report.Objective(rl.Impact), report.Objective(rl.Recovery), money(rl.Amount))}
 	ao.Incidents = report.Figure{Value: o.Incidents,
 		Formula: fmt.Sprintf("%s min / %s min per incident = %s", report.Float(o.DowntimeMinutes, 2), report.Float(in.IncidentDowntime, 2), report.Float(o.Incidents, 2))}
 	ao.Labor = report.Figure{Value: o.Labor,
@@ -407,7 +407,7 @@ func adviceOption(in cost.AdviceInput, o cost.Option, cur string) report.AdviceO
 		ao.SLACredits = report.Figure{Formula: "0: the service's SLA does not measure this SLO"}
 	case o.HasBand:
 		ao.SLACredits = report.Figure{Value: o.Credits,
-			Formula: fmt.Sprintf("12 x %s x %s (below %s) = %s", money(in.Model.SLA.MonthlyContractValue), report.Percent(o.Band.Credit, 0), report.Objective(o.Band.Below), money(o.Credits))}
+			Formula: fmt.Sprintf("12 x %s x %s (below %s) = %s", money(in.Model.SLA.MonthlyContractValue), report.Objective(o.Band.Credit), report.Objective(o.Band.Below), money(o.Credits))}
 	default:
 		ao.SLACredits = report.Figure{Formula: fmt.Sprintf("0: %s is below no credit band", report.Percent(o.Effective, 4))}
 	}
@@ -470,7 +470,7 @@ func adviceFormulas(in cost.AdviceInput, o cost.Option, m slo.CostModel, ceiling
 	}
 	f = append(f, fmt.Sprintf("Downtime/yr = (1 - %s) x %s min.", eff, yearMinutes()))
 	f = append(f, fmt.Sprintf("Downtime cost = downtime x %s/min x share %s x impact %s x (1 - recovery %s).",
-		money(rl.PerMinute), report.Percent(rl.Share, 0), report.Percent(rl.Impact, 0), report.Percent(rl.Recovery, 0)))
+		money(rl.PerMinute), report.Objective(rl.Share), report.Objective(rl.Impact), report.Objective(rl.Recovery)))
 	shape := fmt.Sprintf("the downtime measured per incident, %s", plural(inc.Observed, "incident"))
 	if inc.Assumed {
 		shape = "assumed: no incident or no downtime measured"
@@ -480,7 +480,7 @@ func adviceFormulas(in cost.AdviceInput, o cost.Option, m slo.CostModel, ceiling
 	if isSLA && m.SLA.MonthlyContractValue > 0 {
 		var bands []string
 		for _, b := range m.SLA.Credits {
-			bands = append(bands, fmt.Sprintf("below %s %s", report.Objective(b.Below), report.Percent(b.Credit, 0)))
+			bands = append(bands, fmt.Sprintf("below %s %s", report.Objective(b.Below), report.Objective(b.Credit)))
 		}
 		f = append(f, fmt.Sprintf("SLA credits = 12 x %s x the band's credit at %s (%s), every month at it.", money(m.SLA.MonthlyContractValue), eff, strings.Join(bands, ", ")))
 	} else {
