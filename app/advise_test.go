@@ -177,6 +177,7 @@ func TestAdviceMovesWithRevenue(t *testing.T) {
 		}
 		prev = r
 	}
+	t.Logf("recommended by revenue: %v", seen)
 	if seen[0] >= seen[len(seen)-1] {
 		t.Errorf("recommendations %v do not rise over a 100,000-fold revenue", seen)
 	}
@@ -196,6 +197,7 @@ func TestAdviceMovesWithTheCurve(t *testing.T) {
 		}
 		prev = r
 	}
+	t.Logf("recommended by per_nine: %v", seen)
 	if seen[0] <= seen[len(seen)-1] {
 		t.Errorf("recommendations %v do not fall as the curve steepens 1000-fold", seen)
 	}
