@@ -51,6 +51,9 @@ type PriceRequest struct {
 	// Trend is how many periods, ending with Period, the trend of summary
 	// and report covers (0: none); see Trend.
 	Trend int
+	// Advice, when above 0, is how many periods ending with Period the
+	// Advice sheet of `nines report --advice` measures (Report only).
+	Advice int
 	// Progress, when set, hears the incident scans advance: what is
 	// scanned ("incidents 2026-Q3") and done of total services.
 	Progress func(what string, done, total int)

@@ -18,10 +18,25 @@ func Report(ctx context.Context, env *Env, req PriceRequest) (*report.PeriodRepo
 		return nil, notes, err
 	}
 	out := NewPeriodReport(env.Catalog, p.Current)
+	var reports []*report.CostReport
 	if req.Trend > 0 {
-		if out.Trend, err = Trend(ctx, env, req, p.Current, &notes); err != nil {
+		if reports, err = TrendReports(ctx, env, req, p.Current, &notes); err != nil {
 			return nil, notes, err
 		}
+		for _, r := range reports {
+			out.Trend = append(out.Trend, trendPeriod(env.Catalog, r))
+		}
+	}
+	if req.Advice > 0 {
+		if req.Advice != req.Trend {
+			r := req
+			r.Trend = req.Advice
+			if reports, err = TrendReports(ctx, env, r, p.Current, &notes); err != nil {
+				return nil, notes, err
+			}
+		}
+		out.Advice = NewAdvice(env.Catalog, reports)
+		out.Advice.At, out.Advice.Source = env.At.UTC(), p.Current.Source
 	}
 	return out, notes, nil
 }

@@ -23,15 +23,21 @@ const MaxTrend = 12
 // risks and the narrative. cur and prev are the summary's priced periods.
 func leader(ctx context.Context, env *Env, req PriceRequest, s *report.Summary, cur, prev *report.CostReport, notes *Notes) error {
 	s.BaselineOverspend = SplitCost(env.Catalog, cur)
+	s.Trend = []report.TrendPeriod{}
+	reports := []*report.CostReport{cur}
 	if req.Trend > 0 {
-		t, err := Trend(ctx, env, req, cur, notes)
-		if err != nil {
+		var err error
+		if reports, err = TrendReports(ctx, env, req, cur, notes); err != nil {
 			return err
 		}
-		s.Trend = t
-	} else {
-		s.Trend = []report.TrendPeriod{}
+		for _, r := range reports {
+			s.Trend = append(s.Trend, trendPeriod(env.Catalog, r))
+		}
 	}
+	// The advisor over the same periods: `nines advise` with the summary's
+	// period and --quarters gives the same count.
+	adv := NewAdvice(env.Catalog, reports)
+	s.Advice = &report.AdviceLink{Command: "nines advise", Changes: adv.Changes, Advised: adv.Advised(), SLOs: len(adv.SLOs)}
 	if err := risks(ctx, env, req.Selection, cur, s, notes); err != nil {
 		return err
 	}
@@ -59,6 +65,21 @@ func toDate(p report.PeriodInfo) bool { return p.ToDate || p.MeasuredTo.Before(p
 // it. Their warnings are left out (their coverage says what they lack);
 // their source errors are added to notes.
 func Trend(ctx context.Context, env *Env, req PriceRequest, cur *report.CostReport, notes *Notes) ([]report.TrendPeriod, error) {
+	reports, err := TrendReports(ctx, env, req, cur, notes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]report.TrendPeriod, len(reports))
+	for i, r := range reports {
+		out[i] = trendPeriod(env.Catalog, r)
+	}
+	return out, nil
+}
+
+// TrendReports prices the req.Trend periods of the same kind ending with
+// req's (cur, already priced), oldest first, as Trend does, and returns
+// the priced periods.
+func TrendReports(ctx context.Context, env *Env, req PriceRequest, cur *report.CostReport, notes *Notes) ([]*report.CostReport, error) {
 	n := req.Trend
 	if n > MaxTrend {
 		return nil, fmt.Errorf("a trend of %d periods is more than %d", n, MaxTrend)
@@ -80,11 +101,7 @@ func Trend(ctx context.Context, env *Env, req PriceRequest, cur *report.CostRepo
 		notes.Errors = append(notes.Errors, pn.Errors...)
 		reports[i] = p.Current
 	}
-	out := make([]report.TrendPeriod, n)
-	for i, r := range reports {
-		out[i] = trendPeriod(env.Catalog, r)
-	}
-	return out, nil
+	return reports, nil
 }
 
 // trendPeriod is a priced period's line of the trend.

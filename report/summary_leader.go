@@ -28,6 +28,9 @@ type Leader struct {
 	// Unranked counts the SLOs without data at RisksAt, which are not
 	// ranked.
 	Unranked int `json:"unranked_slos"`
+	// Advice points to `nines advise` with the number of objectives it
+	// would change over the same periods; absent when not computed.
+	Advice *AdviceLink `json:"advice,omitempty"`
 	// Narrative is the period in a few sentences, generated from the
 	// figures above (the same figures give the same words).
 	Narrative string `json:"narrative"`
@@ -276,6 +279,9 @@ func risksGrid(s *Summary, wide bool) Grid {
 		g.Notes = append(g.Notes, fmt.Sprintf("%s without data not ranked.", plural(s.Unranked, "SLO")))
 	}
 	g.Notes = append(g.Notes, "Ranked by budget gone first, then by time to exhaustion at the 1h burn rate, then by budget left; each SLO over its own window.")
+	if s.Advice != nil {
+		g.Notes = append(g.Notes, s.Advice.Line())
+	}
 	if !wide {
 		g = dropColumns(g, 8, 9)
 		g.Notes = wrapNotes(g.Notes, NarrowWidth)

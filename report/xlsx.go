@@ -96,6 +96,8 @@ type PeriodReport struct {
 	// Trend, when set, is the last periods ending with Cost's, for the
 	// Trend sheet.
 	Trend []TrendPeriod
+	// Advice, when set, is the objective advice for the Advice sheet.
+	Advice *Advice
 }
 
 // ServiceModel is a service's cost model as the Assumptions sheet lists it,
@@ -114,7 +116,7 @@ type ServiceModel struct {
 // workbook, "11 tables, 2026-Q3" for text.
 func (p *PeriodReport) Describe(f Format) string {
 	if f == XLSX {
-		return fmt.Sprintf("%d sheets, %s", len(Sheets)+min(len(p.Trend), 1), p.Cost.Period.Name)
+		return fmt.Sprintf("%d sheets, %s", len(Sheets)+min(len(p.Trend), 1)+min(countAdvice(p.Advice), 1), p.Cost.Period.Name)
 	}
 	if f == CSV {
 		return p.describeCSV()
@@ -316,6 +318,9 @@ func (x *xlsxWriter) write(p *PeriodReport) error {
 	}
 	if err := x.writeTrend(p.Trend); err != nil {
 		return fmt.Errorf("sheet %s: %w", SheetTrend, err)
+	}
+	if err := x.writeAdvice(p.Advice); err != nil {
+		return fmt.Errorf("sheet %s: %w", SheetAdvice, err)
 	}
 	var buf bytes.Buffer
 	if err := x.f.Write(&buf); err != nil {
@@ -597,4 +602,12 @@ func (x *xlsxWriter) highlightServices(t table) error {
 		}
 	}
 	return nil
+}
+
+// countAdvice is 1 with advice, 0 without.
+func countAdvice(a *Advice) int {
+	if a == nil {
+		return 0
+	}
+	return 1
 }

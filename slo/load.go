@@ -349,6 +349,7 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 		t.Gate = checkGate(c, p.with("gate"), ts.Gate, t.Gate)
 		t.Cost = checkCost(c, p.with("cost"), ts.Cost, t.Cost)
 		t.Incidents = checkIncidentPolicy(c, p.with("incidents"), ts.Incidents, t.Incidents)
+		t.ReliabilityCost = checkReliabilityCost(c, p.with("reliability_cost"), ts.ReliabilityCost, t.ReliabilityCost, t.Cost.Currency)
 		l.cat.Tiers[name] = t
 	}
 	l.problems = append(l.problems, c.problems...)
@@ -392,6 +393,11 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	svc.Gate = checkGate(c, path{"gate"}, spec.Gate, tier.Gate)
 	svc.Cost = checkCost(c, path{"cost"}, spec.Cost, tier.Cost)
 	svc.Incidents = checkIncidentPolicy(c, path{"incidents"}, spec.Incidents, tier.Incidents)
+	inheritedCurve := tier.ReliabilityCost
+	if svc.Cost.Currency != tier.Cost.Currency {
+		inheritedCurve = ReliabilityCost{} // the tier's amounts are in another currency
+	}
+	svc.ReliabilityCost = checkReliabilityCost(c, path{"reliability_cost"}, spec.ReliabilityCost, inheritedCurve, svc.Cost.Currency)
 	svc.Dependencies = checkDependencies(c, path{"dependencies"}, spec.Dependencies, false)
 	if len(spec.SLOs) == 0 {
 		c.addf(path{"slos"}, "no SLOs defined")

@@ -91,6 +91,7 @@ func checkCatalog(t *testing.T, cat *slo.Catalog) {
 		if len(svc.SLOs) == 0 || len(svc.SLOs) > slo.MaxSLOsPerFile {
 			t.Errorf("service %s: %d SLOs", svc.Name, len(svc.SLOs))
 		}
+		checkAdvisorInputs(t, cat, svc)
 		seen := map[string]bool{}
 		for _, s := range svc.SLOs {
 			if !slo.ValidName(s.Name) || seen[s.Name] {
@@ -169,6 +170,31 @@ func checkQueries(t *testing.T, s slo.SLO) {
 			if err := prom.CheckQuery(query); err != nil {
 				t.Errorf("%s: query over %s does not parse: %v\n%s", s.ID(), w, err, query)
 			}
+		}
+	}
+}
+
+// checkAdvisorInputs fails t unless svc's reliability cost curve and
+// dependencies are ones nines advise can price: a positive curve that
+// does not fall, dependency availabilities in (0, 1].
+func checkAdvisorInputs(t *testing.T, cat *slo.Catalog, svc slo.Service) {
+	t.Helper()
+	c := svc.ReliabilityCost
+	if c.Declared() && svc.Cost.Currency == "" {
+		t.Errorf("service %s: a reliability cost without a currency", svc.Name)
+	}
+	if c.PerYear > 0 && (c.PerNine < 1 || math.IsInf(c.PerNine, 0) || !(c.At > 0 && c.At < 1)) {
+		t.Errorf("service %s: curve %+v", svc.Name, c)
+	}
+	for i, p := range c.Points {
+		if !(p.PerYear > 0) || math.IsInf(p.PerYear, 0) || !(p.Objective > 0 && p.Objective < 1) ||
+			i > 0 && (p.Objective <= c.Points[i-1].Objective || p.PerYear < c.Points[i-1].PerYear) {
+			t.Errorf("service %s: points %+v", svc.Name, c.Points)
+		}
+	}
+	for _, d := range svc.Dependencies {
+		if a := d.Ceiling(); !(a > 0 && a <= 1) {
+			t.Errorf("service %s: dependency %s has availability %v", svc.Name, d.Label(), a)
 		}
 	}
 }

@@ -38,7 +38,10 @@ type Tier struct {
 	Cost          CostModel
 	// Incidents decides which intervals are incidents.
 	Incidents IncidentPolicy
-	File      string
+	// ReliabilityCost is what running a service of the tier costs per
+	// objective (docs/advise.md).
+	ReliabilityCost ReliabilityCost
+	File            string
 }
 
 // Service is one service and its SLOs.
@@ -53,6 +56,8 @@ type Service struct {
 	Cost        CostModel
 	// Incidents is the incident policy, merged over the tier's.
 	Incidents IncidentPolicy
+	// ReliabilityCost is the service's curve, or its tier's.
+	ReliabilityCost ReliabilityCost
 	// Dependencies are what the service needs to work, in order; their
 	// ceiling (DependencyCeiling) bounds every SLO of the service.
 	Dependencies []Dependency

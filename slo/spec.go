@@ -27,6 +27,8 @@ type tierSpec struct {
 	Cost        *costSpec   `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+
+	ReliabilityCost *reliabilityCostSpec `yaml:"reliability_cost"`
 }
 
 type alertSpec struct {
@@ -49,6 +51,8 @@ type serviceFileSpec struct {
 	Cost        *costSpec         `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+
+	ReliabilityCost *reliabilityCostSpec `yaml:"reliability_cost"`
 	// Dependencies are what the service needs to work (dependency.go).
 	Dependencies []dependencySpec `yaml:"dependencies"`
 }

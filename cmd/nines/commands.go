@@ -13,6 +13,7 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newCostCmd(g, s, nil),
 		newSummaryCmd(g, s, nil),
 		newReportCmd(g, s, nil),
+		newAdviseCmd(g, s, nil),
 		newValidateCmd(g, s, nil),
 		newRulesCmd(g, s, nil)}
 }

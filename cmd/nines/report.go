@@ -22,6 +22,9 @@ type reportOptions struct {
 	output string
 	// quarters is the length of the Trend sheet's trend (0: none).
 	quarters int
+	// advice adds the Advice sheet (nines advise) over --quarters periods,
+	// or app.DefaultAdviseQuarters.
+	advice bool
 	// file is the file to write, empty for stdout; format is what to write.
 	file   string
 	format report.Format
@@ -57,6 +60,8 @@ as an Excel workbook, the same tables as Markdown, or their figures as CSV:
   Daily             per SLO and day (streamed, so large fleets stay fast)
   Assumptions       every input of the formulas, one a row (yellow cells)
   Method            the period, time zone, conventions and formulas
+  Advice            with --advice: nines advise's candidate objectives per
+                    SLO, priced per year, each figure beside its formula
   Trend             with --quarters N (a quarter or month only): the last N
                     periods ending with this one, each priced as nines cost
                     prices it: data coverage, SLOs met, mean availability,
@@ -100,6 +105,7 @@ not at all.
 	opts.det.addFlags(c)
 	c.Flags().StringVarP(&opts.output, "output", "o", "", "where and how: "+reportOutputs)
 	c.Flags().IntVar(&opts.quarters, "quarters", 0, "add a Trend sheet of this many periods ending with this one (a quarter or month)")
+	c.Flags().BoolVar(&opts.advice, "advice", false, "add the Advice sheet of nines advise, over --quarters periods (default 4) ending with this one")
 	return c
 }
 
@@ -137,6 +143,12 @@ func (opts *reportOptions) parse(c *cobra.Command) error {
 	if opts.quarters > 0 && (opts.period.window != "" || opts.period.from != "") {
 		return usageErrorf("--quarters needs a calendar period (--quarter or --month), not --window or --from")
 	}
+	if opts.advice && (opts.period.window != "" || opts.period.from != "") {
+		return usageErrorf("--advice needs a calendar period (--quarter or --month), not --window or --from")
+	}
+	if opts.advice && opts.format != report.XLSX {
+		return usageErrorf("--advice adds a sheet to the workbook: give -o FILE.xlsx (nines advise prints the advice as tables)")
+	}
 	return opts.det.check(c)
 }
 
@@ -151,6 +163,12 @@ func runReport(c *cobra.Command, opts *reportOptions) error {
 		return err
 	}
 	req.Trend = opts.quarters
+	if opts.advice {
+		req.Advice = app.DefaultAdviseQuarters
+		if opts.quarters > 0 {
+			req.Advice = opts.quarters
+		}
+	}
 	res, notes, err := app.Report(ctx, env, req)
 	clearProgress(opts.s)
 	if err != nil {
