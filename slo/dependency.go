@@ -131,6 +131,7 @@ func checkDependencies(c *fileChecker, p path, specs []dependencySpec, inGroup b
 			continue
 		case kinds > 1:
 			c.addf(ip, "give one of slo, name with availability, or any_of, not several")
+			d.SLO = "" // one problem for the item, not a second for its reference
 			out = append(out, d) // kept in place: items are resolved by index
 			continue
 		}
