@@ -82,7 +82,7 @@ func BurnGrid(ss []SLOStatus, wide bool) Grid {
 		}
 		g.Rows = append(g.Rows, row)
 	}
-	g.Notes = append(g.Notes, ceilingNotes(ss)...)
+	g.Notes = append(g.Notes, ceilingNotes(ss, wide)...)
 	if n := PathNote(ss); n != "" {
 		g.Notes = append(g.Notes, n)
 	}

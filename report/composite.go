@@ -27,9 +27,11 @@ type CompositeMember struct {
 	Coverage     *float64 `json:"coverage,omitempty"`
 }
 
-// ceilingNotes are the table notes of the SLOs with a ceiling (what their
-// members and dependencies allow) and of the composites.
-func ceilingNotes(ss []SLOStatus) []string {
+// ceilingNotes are the table notes of the composites and of the SLOs with
+// a ceiling (what their members and dependencies allow): in the narrow
+// table only the objectives above their ceiling, in the wide one every
+// ceiling.
+func ceilingNotes(ss []SLOStatus, wide bool) []string {
 	var out []string
 	for _, s := range ss {
 		if s.Composite != nil && s.Composite.LeastHealthy != "" {
@@ -38,8 +40,12 @@ func ceilingNotes(ss []SLOStatus) []string {
 		if s.Ceiling == nil {
 			continue
 		}
+		above := s.Objective > *s.Ceiling+1e-12
+		if !above && !wide {
+			continue
+		}
 		n := fmt.Sprintf("%s/%s: ceiling %s (%s)", s.Service, s.SLO, Objective(*s.Ceiling), s.CeilingBasis)
-		if s.Objective > *s.Ceiling+1e-12 {
+		if above {
 			n += fmt.Sprintf("; the objective %s is above it", Objective(s.Objective))
 		}
 		out = append(out, n)

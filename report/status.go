@@ -80,7 +80,7 @@ func StatusGrid(svcs []ServiceStatus, wide bool) Grid {
 		dropped = dropped || len(detail) > 1 || d != detail[0] || ownerLabel(s.Owner) != ""
 		g.Rows = append(g.Rows, []string{s.Service, s.Tier, strings.ReplaceAll(s.Status, "_", " "), d})
 	}
-	g.Notes = append(g.Notes, ceilingNotes(statusSLOs(svcs))...)
+	g.Notes = append(g.Notes, ceilingNotes(statusSLOs(svcs), wide)...)
 	if n := PathNote(statusSLOs(svcs)); n != "" {
 		g.Notes = append(g.Notes, n)
 	}
