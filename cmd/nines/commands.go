@@ -13,5 +13,7 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newSummaryCmd(g, s, nil),
 		newReportCmd(g, s, nil),
 		newValidateCmd(g, s, nil),
-		newRulesCmd(g, s, nil)}
+		newRulesCmd(g, s, nil),
+		newImportCmd(g, s, nil),
+		newExportCmd(g, s, nil)}
 }
