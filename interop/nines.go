@@ -111,7 +111,8 @@ type ImportOptions struct {
 	Tier string
 	// Tiers are the catalog's tiers: an SLO's objective, window and alerts
 	// equal to its tier's are left to the tier, and without Tier the tier
-	// whose objective and window most SLOs of a service match is chosen.
+	// whose objective and window most SLOs of a service match is chosen
+	// (the stricter one on a tie).
 	Tiers map[string]slo.Tier
 }
 
@@ -229,28 +230,61 @@ func chooseTier(ds *draftService, opts ImportOptions) (string, string, error) {
 	if len(opts.Tiers) == 0 {
 		return "", "", fmt.Errorf("service %s: give --tier, or --specs with a tiers file to infer it from", ds.name)
 	}
-	best, bestN := "", 0
 	names := make([]string, 0, len(opts.Tiers))
 	for n := range opts.Tiers {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// Most SLOs with the tier's objective and window; then most with its
+	// objective only; on a tie the stricter tier, whose alerts and gate err
+	// on the safe side.
+	best, bestBoth, bestObj := "", 0, 0
 	for _, n := range names {
 		t := opts.Tiers[n]
-		k := 0
+		both, obj := 0, 0
 		for _, d := range ds.slos {
-			if d.objective > 0 && sameObjective(t.Objective, d.objective) && d.window != nil && sameWindow(t.Window, *d.window) {
-				k++
+			if d.objective > 0 && sameObjective(t.Objective, d.objective) {
+				if d.window != nil && sameWindow(t.Window, *d.window) {
+					both++
+				} else {
+					obj++
+				}
 			}
 		}
-		if k > bestN {
-			best, bestN = n, k
+		better := both > bestBoth || (both == bestBoth && obj > bestObj)
+		tie := both == bestBoth && obj == bestObj && both+obj > 0
+		if better || (tie && t.Objective > opts.Tiers[best].Objective) {
+			best, bestBoth, bestObj = n, both, obj
+		}
+	}
+	if best != "" {
+		return best, fmt.Sprintf("inferred: %d of %d SLOs have its objective and window, %d its objective only", bestBoth, len(ds.slos), bestObj), nil
+	}
+	// No objective matches: the tier with the nearest error budget (on a
+	// log scale) to the service's strictest SLO; the SLOs keep their own
+	// objectives and windows, the tier gives the rest.
+	strict := 0.0
+	for _, d := range ds.slos {
+		strict = max(strict, d.objective)
+	}
+	if strict == 0 {
+		return "", "", fmt.Errorf("service %s: no SLO gives an objective to infer a tier from: give --tier (one of %s)", ds.name, strings.Join(names, ", "))
+	}
+	bestDist := math.Inf(1)
+	for _, n := range names {
+		t := opts.Tiers[n]
+		if t.Objective <= 0 {
+			continue
+		}
+		dist := math.Abs(math.Log((1-t.Objective)/(1-strict/100)))
+		if dist < bestDist-1e-12 {
+			best, bestDist = n, dist
 		}
 	}
 	if best == "" {
-		return "", "", fmt.Errorf("service %s: no tier has the objective and window of any of its SLOs: give --tier (one of %s)", ds.name, strings.Join(names, ", "))
+		return "", "", fmt.Errorf("service %s: no tier sets an objective to infer from: give --tier (one of %s)", ds.name, strings.Join(names, ", "))
 	}
-	return best, fmt.Sprintf("inferred: %d of %d SLOs have its objective and window", bestN, len(ds.slos)), nil
+	return best, fmt.Sprintf("approximated: no tier has its objectives; %s has the nearest to %s%% (the SLOs keep their own objectives and windows; alerts, gate and cost are the tier's)", best, formatFloat(strict)), nil
 }
 
 func sameObjective(ratio, percent float64) bool {

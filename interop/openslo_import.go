@@ -254,6 +254,10 @@ func (m *osMapper) slo(l located[osSLO]) {
 		name, nameField = n, "metadata.annotations"
 	}
 	name, nameChanged := ninesName(name)
+	prefixed := false
+	if nameField == "metadata.name" && strings.HasPrefix(name, svcName+"-") && slo.ValidName(strings.TrimPrefix(name, svcName+"-")) {
+		name, prefixed = strings.TrimPrefix(name, svcName+"-"), true
+	}
 	if !slo.ValidName(name) {
 		a.problem(nameField, "SLO name %q cannot be made a nines name", name)
 		return
@@ -267,6 +271,8 @@ func (m *osMapper) slo(l located[osSLO]) {
 	}
 	if nameChanged {
 		a.note(nameField, Approximated, "name", "renamed from %q: nines names are lower case letters, digits, '.', '_' and '-'", o.Metadata.Name)
+	} else if prefixed {
+		a.note(nameField, Exact, "name", "without the service's prefix: nines names an SLO within its service")
 	} else if nameField == "metadata.annotations" {
 		a.note(nameField, Exact, "name", "from the %s annotation", AnnotationSLO)
 	} else {
@@ -287,7 +293,8 @@ func (m *osMapper) slo(l located[osSLO]) {
 
 	// The indicator.
 	var sli *osSLISpec
-	sliField := "spec.indicator"
+	sliField := "spec.indicator.spec"
+	sliAt := a // where the SLI's fields are: this SLO, or the SLI it names
 	switch {
 	case o.Spec.Indicator != nil && o.Spec.IndicatorRef != "":
 		a.problem("spec.indicatorRef", "give indicator or indicatorRef, not both")
@@ -303,7 +310,8 @@ func (m *osMapper) slo(l located[osSLO]) {
 		}
 		m.set.usedSLIs[o.Spec.IndicatorRef] = true
 		sli = &ref.obj.Spec
-		sliField = "spec.indicatorRef"
+		sliField = "spec"
+		sliAt = at{m: m, doc: ref.doc, object: "SLI " + o.Spec.IndicatorRef}
 		a.note("spec.indicatorRef", Exact, "sli", "SLI %s (%s:%d)", o.Spec.IndicatorRef, ref.doc.file, ref.doc.lineOf("spec"))
 	default:
 		a.problem("spec", "missing indicator: give indicator or indicatorRef")
@@ -378,13 +386,15 @@ func (m *osMapper) slo(l located[osSLO]) {
 		}
 		var spec SLISpec
 		var ok bool
+		sa := sliAt
+		sa.target = oa.target
 		if sli.ThresholdMetric != nil {
-			spec, pct, ok = m.threshold(oa, sliField, sli, ob, pct, f)
+			spec, pct, ok = m.threshold(sa, sliField, sli, ob, pct, f)
 		} else {
 			if ob.Op != "" || ob.Value != nil {
 				oa.note(f+".op", Dropped, "", "op and value apply to a thresholdMetric only")
 			}
-			spec, ok = m.sli(oa, sliField, sli)
+			spec, ok = m.sli(sa, sliField, sli)
 		}
 		if !ok {
 			continue
