@@ -276,7 +276,7 @@ func chooseTier(ds *draftService, opts ImportOptions) (string, string, error) {
 		if t.Objective <= 0 {
 			continue
 		}
-		dist := math.Abs(math.Log((1-t.Objective)/(1-strict/100)))
+		dist := math.Abs(math.Log((1 - t.Objective) / (1 - strict/100)))
 		if dist < bestDist-1e-12 {
 			best, bestDist = n, dist
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // InteropReport is the mapping report of `nines import` and `nines export`:
@@ -56,9 +57,17 @@ func (r *InteropReport) Grids(o GridOptions) []Grid {
 		if file == "" {
 			file = "stdout"
 		}
-		svc.Rows = append(svc.Rows, []string{s.Service, s.Tier, strconv.Itoa(s.SLOs), file, s.TierReason})
+		reason := s.TierReason
+		if !o.Wide {
+			reason = clip(reason, 60)
+		}
+		svc.Rows = append(svc.Rows, []string{s.Service, s.Tier, strconv.Itoa(s.SLOs), file, reason})
 	}
-	m := Grid{Title: "Mapping", Header: []string{"WHERE", "OBJECT", "FIELD", "OUTCOME", "NINES", "REASON"}}
+	header := []string{"WHERE", "FIELD", "OUTCOME", "REASON"}
+	if o.Wide {
+		header = []string{"WHERE", "OBJECT", "FIELD", "OUTCOME", "NINES", "REASON"}
+	}
+	m := Grid{Title: "Mapping", Header: header}
 	hidden := 0
 	for _, x := range r.Mappings {
 		if !o.Wide && x.Outcome == "exact" && x.Reason == "" {
@@ -66,14 +75,26 @@ func (r *InteropReport) Grids(o GridOptions) []Grid {
 			continue
 		}
 		where := x.File
-		if x.Line > 0 {
-			where = fmt.Sprintf("%s:%d", x.File, x.Line)
+		if !o.Wide {
+			where = where[strings.LastIndex(where, "/")+1:]
 		}
-		m.Rows = append(m.Rows, []string{where, x.Object, x.Field, x.Outcome, x.Target, x.Reason})
+		if x.Line > 0 {
+			where = fmt.Sprintf("%s:%d", where, x.Line)
+		}
+		if o.Wide {
+			m.Rows = append(m.Rows, []string{where, x.Object, x.Field, x.Outcome, x.Target, x.Reason})
+			continue
+		}
+		// Fit 120 columns: where 18, field 32, outcome 12, the reason
+		// the rest (three gaps of two).
+		m.Rows = append(m.Rows, []string{clip(where, 18), clip(x.Field, 32), x.Outcome, clip(x.Reason, NarrowWidth-18-32-12-6)})
+	}
+	if !o.Wide {
+		m.Notes = append(m.Notes, wideNote("the object, the nines field it went to and the whole reasons; and every exact mapping"))
 	}
 	m.Notes = append(m.Notes, fmt.Sprintf("%d exact, %d approximated, %d dropped.", r.Exact, r.Approximated, r.Dropped))
 	if hidden > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d exact mappings without a remark are left out: -o wide lists them.", hidden))
+		m.Notes = append(m.Notes, fmt.Sprintf("%d exact mappings without a remark are left out.", hidden))
 	}
 	if r.Direction == "export" {
 		return []Grid{m}
