@@ -114,6 +114,9 @@ type ImportOptions struct {
 	// whose objective and window most SLOs of a service match is chosen
 	// (the stricter one on a tie).
 	Tiers map[string]slo.Tier
+	// SlothPeriod is the SLO window of imported Sloth SLOs, the
+	// --default-slo-period Sloth ran with; 0 is Sloth's default, 30d.
+	SlothPeriod time.Duration
 }
 
 // Imported is the result of an import: the service files and the notes.

@@ -197,6 +197,8 @@ type osMapper struct {
 	c        *checker
 	notes    []Note
 	services map[string]*draftService
+	// slothPeriod is ImportOptions.SlothPeriod (Sloth only).
+	slothPeriod time.Duration
 }
 
 // at builds notes about one object of one document.

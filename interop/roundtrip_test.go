@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/nines-sre/nines/interop"
+	"github.com/nines-sre/nines/prom"
 	"github.com/nines-sre/nines/slo"
 	"github.com/nines-sre/nines/specs"
 )
@@ -33,7 +34,7 @@ func loadImported(t *testing.T, imp *interop.Imported, tool string) *slo.Catalog
 		mfs[name] = &fstest.MapFile{Data: b}
 		paths = append(paths, name)
 	}
-	cat, err := slo.Load(paths, slo.LoadOptions{FS: mfs})
+	cat, err := slo.Load(paths, slo.LoadOptions{FS: mfs, CheckQuery: prom.CheckQuery})
 	if err != nil {
 		t.Fatalf("the imported specs do not load: %v", err)
 	}

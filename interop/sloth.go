@@ -178,7 +178,7 @@ func SlothAlerts(page, ticket bool) []budget.AlertWindow {
 // nines/v1 service specs with a note for every field.
 func ImportSloth(files []File, opts ImportOptions) (*Imported, error) {
 	c := &checker{}
-	m := &osMapper{c: c, services: map[string]*draftService{}}
+	m := &osMapper{c: c, services: map[string]*draftService{}, slothPeriod: opts.SlothPeriod}
 	for _, f := range files {
 		for _, d := range c.splitDocuments(f) {
 			if d.mapping() == nil {
@@ -304,7 +304,12 @@ func (m *osMapper) slothService(d document, s slothSpec, n slothNames) {
 			continue
 		}
 		window := slo.Window{Rolling: SlothWindow, Location: time.UTC}
-		sa.note(f, Approximated, "window", "Sloth's period is a command-line option (--default-slo-period, default 30d), not in the spec: 30d")
+		if m.slothPeriod > 0 {
+			window.Rolling = m.slothPeriod
+			sa.note(f, Exact, "window", "%s, given with --sloth-period (Sloth's --default-slo-period)", durationString(m.slothPeriod))
+		} else {
+			sa.note(f, Approximated, "window", "Sloth's period is a command-line option (--default-slo-period, default 30d), not in the spec: 30d; --sloth-period gives another")
+		}
 		page := o.Alerting.PageAlert == nil || !o.Alerting.PageAlert.Disable
 		ticket := o.Alerting.TicketAlert == nil || !o.Alerting.TicketAlert.Disable
 		af := f + ".alerting"

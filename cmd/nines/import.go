@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/prometheus/common/model"
 	"github.com/spf13/cobra"
 
 	"github.com/nines-sre/nines/interop"
@@ -31,6 +33,9 @@ type importOptions struct {
 	tier   string
 	output string
 	report report.Format
+	// slothPeriod is --sloth-period (sloth only): "" is Sloth's default.
+	slothPeriod string
+	period      time.Duration
 }
 
 func newImportCmd(g *globalOptions, s *streams, runF func(*importOptions) error) *cobra.Command {
@@ -47,6 +52,9 @@ is needed. docs/interop.md has the mapping tables.
                                  AlertNotificationTarget, DataSource
   nines import sloth FILE...     prometheus/v1 and sloth.slok.dev/v1
                                  PrometheusServiceLevel
+
+Sloth specs carry no window: it is Sloth's --default-slo-period, 30d unless
+--sloth-period says otherwise.
 
 Each service needs a tier. --tier gives it; otherwise it is inferred from the
 tiers of --specs: the tier whose objective and window most of the service's SLOs
@@ -71,6 +79,9 @@ unknown fields included), no tier can be chosen, a file exists without
 
   # Sloth specs, all in the standard tier, to stdout; the report as Markdown
   nines import sloth sloth/*.yml --tier standard -o markdown 2>mapping.md
+
+  # Sloth ran with --default-slo-period=28d
+  nines import sloth sloth/*.yml --sloth-period 28d --out specs
 
   # Every field and what became of it
   nines import openslo slo.yaml --tier critical --out specs -o wide`,
@@ -108,6 +119,13 @@ mapping report. See nines import --help for the tier, the output and the report.
 			if opts.force && opts.out == "" {
 				return usageErrorf("--force applies to --out DIR only")
 			}
+			if opts.slothPeriod != "" {
+				d, err := model.ParseDuration(opts.slothPeriod)
+				if err != nil || d <= 0 || time.Duration(d)%time.Second != 0 {
+					return usageErrorf("invalid --sloth-period %q: a duration such as 30d or 28d", opts.slothPeriod)
+				}
+				opts.period = time.Duration(d)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -118,6 +136,9 @@ mapping report. See nines import --help for the tier, the output and the report.
 	c.Flags().BoolVar(&opts.force, "force", false, "overwrite existing files in --out")
 	c.Flags().StringVar(&opts.tier, "tier", "", "the tier of every imported service (default: inferred from the tiers of --specs)")
 	c.Flags().StringVarP(&opts.output, "output", "o", "table", "report format: table, wide, json, csv or markdown")
+	if format == "sloth" {
+		c.Flags().StringVar(&opts.slothPeriod, "sloth-period", "", "the SLO window Sloth ran with (its --default-slo-period; default 30d)")
+	}
 	return c
 }
 
@@ -126,7 +147,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if err != nil {
 		return err
 	}
-	iopts := interop.ImportOptions{Tier: opts.tier}
+	iopts := interop.ImportOptions{Tier: opts.tier, SlothPeriod: opts.period}
 	var cat *slo.Catalog
 	if opts.tier == "" || opts.g.specsGiven() {
 		cat, err = loadCatalog(ctx, opts.g)

@@ -48,7 +48,24 @@ func TestImportWritesAFilePerServiceAndRefusesToOverwrite(t *testing.T) {
 	if errOut != "wrote 2 service specs to TMP\n" {
 		t.Errorf("stderr %q", errOut)
 	}
-	golden(t, "import_openslo.txt", []byte(strings.ReplaceAll(out, "../../interop/", "")))
+	code, md, errOut := runCLI(t, dir, append(args, "--force", "-o", "markdown")...)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	// Markdown, not the table: the temporary directory's length would pad
+	// the table's columns differently on every run.
+	golden(t, "import_openslo.md", []byte(strings.ReplaceAll(md, "../../interop/", "")))
+	if lines := strings.Split(out, "\n"); len(lines) < 8 || !strings.HasPrefix(lines[6], "WHERE ") {
+		t.Errorf("the table lacks its Mapping grid:\n%s", out)
+	}
+	// The mapping grid fits 120 columns (the services grid holds the
+	// temporary directory's long path).
+	_, mapping, _ := strings.Cut(out, "\nMapping\n")
+	for _, l := range strings.Split(mapping, "\n") {
+		if len(l) > 120 {
+			t.Errorf("a table line is wider than 120 columns: %q", l)
+		}
+	}
 
 	// The written specs load with the example tiers, as nines reads them.
 	code, vout, verr := runCLI(t, dir, "validate", filepath.Join(exampleSpecs, "tiers.yaml"), filepath.Join(dir, "checkout.yaml"), filepath.Join(dir, "search.yaml"))
