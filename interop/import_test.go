@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nines-sre/nines/budget"
 	"github.com/nines-sre/nines/interop"
 	"github.com/nines-sre/nines/slo"
 	"github.com/nines-sre/nines/specs"
@@ -173,4 +176,57 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestAnAlertConditionTakesTheShortWindowOfTheTierAlertItMatches(t *testing.T) {
+	tiers := map[string]slo.Tier{"custom": {
+		Name: "custom", Objective: 0.999, Window: slo.Window{Rolling: 30 * 24 * time.Hour, Location: time.UTC},
+		Alerts: []budget.AlertWindow{{Long: 6 * time.Hour, Short: time.Hour, Factor: 6, Severity: budget.Page}},
+	}}
+	doc := `apiVersion: openslo/v1
+kind: SLO
+metadata: {name: a}
+spec:
+  service: s
+  indicator:
+    metadata: {name: a}
+    spec:
+      ratioMetric:
+        bad: {metricSource: {type: Prometheus, spec: {query: e_total}}}
+        total: {metricSource: {type: Prometheus, spec: {query: t_total}}}
+  timeWindow: [{duration: 30d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.999}]
+  alertPolicies:
+    - kind: AlertPolicy
+      metadata: {name: p}
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata: {name: c}
+            spec: {severity: page, condition: {kind: burnrate, op: gt, threshold: 6, lookbackWindow: 6h}}
+        notificationTargets: [{targetRef: x}]
+    - kind: AlertPolicy
+      metadata: {name: q}
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata: {name: d}
+            spec: {severity: ticket, condition: {kind: burnrate, op: gt, threshold: 1, lookbackWindow: 3d}}
+        notificationTargets: [{targetRef: x}]
+`
+	imp, err := interop.ImportOpenSLO([]interop.File{{Name: "a.yaml", Data: []byte(doc)}}, interop.ImportOptions{Tiers: tiers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := imp.Services[0].Spec.SLOs[0].Alerts
+	// The 6h page alert is the tier's (short 1h, not 6h/12 = 30m); the 3d
+	// ticket alert matches no tier alert and keeps the twelfth, 6h.
+	want := []interop.AlertSpec{{Long: "6h", Short: "1h", Factor: 6, Severity: "page"}, {Long: "3d", Short: "6h", Factor: 1, Severity: "ticket"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("alerts %+v, want %+v", got, want)
+	}
+	if imp.Services[0].Spec.Tier != "custom" || imp.Services[0].Spec.SLOs[0].Objective != nil {
+		t.Errorf("tier %s, objective %v: want custom and the tier's objective left to it", imp.Services[0].Spec.Tier, imp.Services[0].Spec.SLOs[0].Objective)
+	}
 }

@@ -156,7 +156,10 @@ type draft struct {
 	objective     float64 // percent; 0 when not given
 	window        *slo.Window
 	alerts        []budget.AlertWindow // nil: the tier's
-	sli           SLISpec
+	// guessedShort are the indices of alerts whose short window is a
+	// guess (long/12): the tier's pairing for the same alert wins.
+	guessedShort []int
+	sli          SLISpec
 	// where the objective, window and alerts came from, for the notes
 	file, object       string
 	line               int
@@ -204,6 +207,17 @@ func build(services []*draftService, opts ImportOptions, notes *[]Note) ([]Impor
 				s.Window, s.Timezone = windowSpec(*d.window)
 			} else if d.window == nil {
 				*notes = append(*notes, Note{File: d.file, Line: d.line, Object: d.object, Field: d.winField, Outcome: Approximated, Target: id + " window", Reason: fmt.Sprintf("not given: tier %s's window applies", tierName)})
+			}
+			if known {
+				for _, i := range d.guessedShort {
+					a := &d.alerts[i]
+					for _, ta := range tier.Alerts {
+						if ta.Long == a.Long && ta.Factor == a.Factor && ta.Severity == a.Severity && ta.Short != a.Short {
+							*notes = append(*notes, Note{File: d.file, Line: d.line, Object: d.object, Field: d.alertField, Outcome: Exact, Target: id + " alerts", Reason: fmt.Sprintf("the %s %sx alert over %s takes tier %s's short window, %s", a.Severity, formatFloat(a.Factor), durationString(a.Long), tierName, durationString(ta.Short))})
+							a.Short = ta.Short
+						}
+					}
+				}
 			}
 			if d.alerts != nil && !(known && sameAlerts(tier.Alerts, d.alerts)) {
 				for _, a := range d.alerts {

@@ -335,7 +335,8 @@ func (m *osMapper) slo(l located[osSLO]) {
 	}
 
 	window := m.window(a, o.Spec.TimeWindow)
-	alerts := m.alerts(a, o.Spec.AlertPolicies)
+	var guessed []int
+	alerts := m.alerts(a, o.Spec.AlertPolicies, &guessed)
 
 	if len(o.Spec.Objectives) == 0 {
 		a.problem("spec.objectives", "missing: at least one objective with target or targetPercent")
@@ -406,7 +407,7 @@ func (m *osMapper) slo(l located[osSLO]) {
 		}
 		ds.slos = append(ds.slos, &draft{
 			service: svcName, name: oname, description: description, objective: pct,
-			window: window, alerts: alerts, sli: spec,
+			window: window, alerts: append([]budget.AlertWindow(nil), alerts...), guessedShort: guessed, sli: spec,
 			file: d.file, object: a.object, line: d.lineOf("spec"),
 			objField: f, winField: "spec.timeWindow", alertField: "spec.alertPolicies",
 		})
@@ -677,7 +678,8 @@ func (m *osMapper) window(a at, tws []osTimeWindow) *slo.Window {
 
 // alerts maps the SLO's alert policies into alert windows; nil when none
 // was mapped.
-func (m *osMapper) alerts(a at, items []osAlertPolicyItem) []budget.AlertWindow {
+// The indices of the alerts whose short window was guessed go to guesses.
+func (m *osMapper) alerts(a at, items []osAlertPolicyItem, guesses *[]int) []budget.AlertWindow {
 	var out []budget.AlertWindow
 	for i, it := range items {
 		f := fmt.Sprintf("spec.alertPolicies[%d]", i)
@@ -742,7 +744,10 @@ func (m *osMapper) alerts(a at, items []osAlertPolicyItem) []budget.AlertWindow 
 				ca.problem(cf, "give conditionRef or an inline AlertCondition (kind, metadata, spec)")
 				continue
 			}
-			if aw, ok := m.condition(ca, cf, cs, cann); ok {
+			if aw, guessed, ok := m.condition(ca, cf, cs, cann); ok {
+				if guessed {
+					*guesses = append(*guesses, len(out))
+				}
 				out = append(out, aw)
 			}
 		}
@@ -751,26 +756,26 @@ func (m *osMapper) alerts(a at, items []osAlertPolicyItem) []budget.AlertWindow 
 }
 
 // condition maps one burn-rate condition to a multiwindow alert.
-func (m *osMapper) condition(a at, f string, cs *osAlertConditionSpec, ann map[string]string) (budget.AlertWindow, bool) {
+func (m *osMapper) condition(a at, f string, cs *osAlertConditionSpec, ann map[string]string) (aw budget.AlertWindow, guessed, ok bool) {
 	c := cs.Condition
 	if c.Kind != "" && c.Kind != "burnrate" {
 		a.note(f+".condition.kind", Dropped, "", "condition kind %q: nines alerts on burn rates only", c.Kind)
-		return budget.AlertWindow{}, false
+		return budget.AlertWindow{}, false, false
 	}
 	if c.Op != "gt" && c.Op != "gte" {
 		a.note(f+".condition.op", Dropped, "", "op %q: a nines alert fires when the burn rate exceeds its factor (gt or gte)", c.Op)
-		return budget.AlertWindow{}, false
+		return budget.AlertWindow{}, false, false
 	}
 	if !(c.Threshold > 0) {
 		a.problem(f+".condition.threshold", "must be above 0, got %v", c.Threshold)
-		return budget.AlertWindow{}, false
+		return budget.AlertWindow{}, false, false
 	}
 	n, unit, ok := shorthand(c.LookbackWindow)
 	if !ok || unit == 'M' || unit == 'Q' || unit == 'Y' {
 		a.problem(f+".condition.lookbackWindow", "invalid lookback window %q: a whole number of m, h, d or w", c.LookbackWindow)
-		return budget.AlertWindow{}, false
+		return budget.AlertWindow{}, false, false
 	}
-	aw := budget.AlertWindow{Long: fixedLength(n, unit), Factor: c.Threshold}
+	aw = budget.AlertWindow{Long: fixedLength(n, unit), Factor: c.Threshold}
 	a.note(f+".condition.threshold", Exact, "alert factor", "%sx", formatFloat(c.Threshold))
 	if c.Op == "gte" {
 		a.note(f+".condition.op", Approximated, "alert", "gte read as gt: equal to the factor does not fire in nines")
@@ -783,7 +788,8 @@ func (m *osMapper) condition(a at, f string, cs *osAlertConditionSpec, ann map[s
 	}
 	if aw.Short == 0 {
 		aw.Short = (aw.Long / 12).Truncate(time.Second)
-		a.note(f+".condition.lookbackWindow", Approximated, "alert windows", "long %s; an OpenSLO condition has one window, nines pairs it with a short window of a twelfth (%s, as the SRE Workbook does) so that the alert stops soon after the burn", durationString(aw.Long), durationString(aw.Short))
+		guessed = true
+		a.note(f+".condition.lookbackWindow", Approximated, "alert windows", "long %s; an OpenSLO condition has one window, nines pairs it with a short window: the tier's for the same long window, factor and severity, else a twelfth (%s, as the SRE Workbook does) so that the alert stops soon after the burn", durationString(aw.Long), durationString(aw.Short))
 	}
 	if c.AlertAfter != "" {
 		if n, unit, ok := shorthand(c.AlertAfter); ok && unit != 'M' && unit != 'Q' && unit != 'Y' {
@@ -804,7 +810,7 @@ func (m *osMapper) condition(a at, f string, cs *osAlertConditionSpec, ann map[s
 		aw.Severity = budget.Ticket
 		a.note(f+".severity", Approximated, "alert severity", "%q read as ticket (nines has page and ticket)", cs.Severity)
 	}
-	return aw, true
+	return aw, guessed, true
 }
 
 // leftovers notes the objects no SLO used, and maps the Service objects.

@@ -148,12 +148,21 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		return err
 	}
 	iopts := interop.ImportOptions{Tier: opts.tier, SlothPeriod: opts.period}
-	var cat *slo.Catalog
-	if opts.tier == "" || opts.g.specsGiven() {
-		cat, err = loadCatalog(ctx, opts.g)
-		if err != nil {
-			return fmt.Errorf("could not read the tiers to import into (give --tier, or --specs with a tiers file): %w", err)
+	// The tiers: needed to infer one; with --tier, the default --specs is
+	// read when it loads, to leave tier defaults out and check the result.
+	cat, err := loadCatalog(ctx, opts.g)
+	switch {
+	case err != nil && (opts.tier == "" || opts.g.specsGiven()):
+		return fmt.Errorf("could not read the tiers to import into (give --tier, or --specs with a tiers file): %w", err)
+	case err != nil:
+		// No specs here is the ordinary case of --tier; specs that exist
+		// but do not load are worth a line.
+		var verr *slo.ValidationError
+		if errors.As(err, &verr) {
+			fmt.Fprintf(opts.s.ErrOut, "note: the specs in %s do not load, so the imported specs are not checked against their tiers: %s\n", strings.Join(opts.g.specs, ", "), firstLine(err.Error()))
 		}
+		cat = nil
+	default:
 		iopts.Tiers = cat.Tiers
 		if _, ok := cat.Tiers[opts.tier]; opts.tier != "" && !ok {
 			return fmt.Errorf("unknown --tier %q: the tiers of --specs are %s", opts.tier, strings.Join(sortedTierNames(cat), ", "))
@@ -300,6 +309,12 @@ func readImportFiles(args []string) ([]interop.File, error) {
 		out = append(out, interop.File{Name: n, Data: buf.Bytes()})
 	}
 	return out, nil
+}
+
+// firstLine is s up to its first line break.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }
 
 func sortedTierNames(cat *slo.Catalog) []string {
