@@ -94,8 +94,18 @@ func ExportOpenSLO(slos []slo.SLO, services []slo.Service) (*Exported, error) {
 		d.Spec.TimeWindow = []osTimeWindow{timeWindow(s.Window)}
 		t := s.Objective
 		d.Spec.Objectives = []osObjective{{Target: &t}}
+		policyNames := map[string]bool{}
 		for _, a := range s.Alerts {
 			item, ok := alertPolicy(name, a)
+			if ok {
+				// Two alerts of one severity over one long window: number them.
+				base := item.Metadata.Name
+				for k := 2; policyNames[item.Metadata.Name]; k++ {
+					item.Metadata.Name = fmt.Sprintf("%s-%d", base, k)
+					item.Spec.Conditions[0].Metadata.Name = item.Metadata.Name
+				}
+				policyNames[item.Metadata.Name] = true
+			}
 			if !ok {
 				note(id, "alerts", Dropped, "alert %s %s/%s %sx: a window or for that is not a whole number of minutes", a.Severity, durationString(a.Long), durationString(a.Short), formatFloat(a.Factor))
 				continue

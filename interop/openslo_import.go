@@ -384,8 +384,11 @@ func (m *osMapper) slo(l located[osSLO]) {
 			oa.note(f, Dropped, "", "a composite objective (its own indicator or weight): nines composites are not imported")
 			continue
 		}
-		if ob.TimeSliceTarget != nil || ob.TimeSliceWindow != nil {
+		if ob.TimeSliceTarget != nil {
 			oa.note(f+".timeSliceTarget", Dropped, "", "nines budgets events, not time slices (see budgetingMethod)")
+		}
+		if ob.TimeSliceWindow != nil {
+			oa.note(f+".timeSliceWindow", Dropped, "", "nines budgets events, not time slices (see budgetingMethod)")
 		}
 		var spec SLISpec
 		var ok bool
