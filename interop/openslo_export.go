@@ -54,11 +54,12 @@ func ExportOpenSLO(slos []slo.SLO, services []slo.Service) (*Exported, error) {
 			seenSvc[s.Service] = true
 			svc := byName[s.Service]
 			name, changed := openSLOName(s.Service)
-			if changed {
-				note(s.Service, "service", Approximated, "named %s: OpenSLO names are lower case letters, digits and '-'", name)
-			}
 			d := osService{osHeader: osHeader{APIVersion: OpenSLOVersion, Kind: "Service",
 				Metadata: osMetadata{Name: name, Annotations: map[string]string{AnnotationTier: s.Tier}}}}
+			if changed {
+				d.Metadata.Annotations[AnnotationService] = s.Service
+				note(s.Service, "service", Approximated, "named %s: OpenSLO names are lower case letters, digits and '-'; the nines name is the annotation %s", name, AnnotationService)
+			}
 			if len(svc.Labels) > 0 {
 				d.Metadata.Labels = map[string]any{}
 				for k, v := range svc.Labels {

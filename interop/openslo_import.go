@@ -18,6 +18,9 @@ const (
 	// AnnotationSLO is an SLO's nines name (OpenSLO names are unique
 	// across services, nines names within a service).
 	AnnotationSLO = "nines/slo"
+	// AnnotationService is a Service's nines name, when OpenSLO's
+	// (RFC 1123: no '.' or '_') differs.
+	AnnotationService = "nines/service"
 	// AnnotationTier is a Service's nines tier.
 	AnnotationTier = "nines/tier"
 	// AnnotationShortWindow is the short window of a multiwindow alert,
@@ -222,6 +225,18 @@ func (a at) problem(field, format string, args ...any) {
 	a.m.c.addf(a.doc.file, a.doc.lineOf(field), field, format, args...)
 }
 
+// serviceName is the nines name of OpenSLO service name: its Service's
+// nines/service annotation, else the name made a nines name. It reports
+// whether the name changed other than by the annotation.
+func (m *osMapper) serviceName(name string) (string, bool) {
+	if l, ok := m.set.services[name]; ok {
+		if n := l.obj.Metadata.Annotations[AnnotationService]; n != "" && slo.ValidName(n) {
+			return n, false
+		}
+	}
+	return ninesName(name)
+}
+
 // service is the draft of service name, made on first use.
 func (m *osMapper) service(name, file string) *draftService {
 	ds, ok := m.services[name]
@@ -245,7 +260,7 @@ func (m *osMapper) slo(l located[osSLO]) {
 		a.problem("spec.service", "missing: the name of the service the SLO belongs to")
 		return
 	}
-	svcName, changed := ninesName(o.Spec.Service)
+	svcName, changed := m.serviceName(o.Spec.Service)
 	if !slo.ValidName(svcName) {
 		a.problem("spec.service", "service name %q cannot be made a nines name", o.Spec.Service)
 		return
@@ -825,7 +840,7 @@ func (m *osMapper) leftovers() {
 	sort.Strings(names)
 	for _, n := range names {
 		l := m.set.services[n]
-		svc, _ := ninesName(n)
+		svc, _ := m.serviceName(n)
 		a := at{m: m, doc: l.doc, object: "Service " + n, target: svc}
 		ds, ok := m.services[svc]
 		if !ok {
@@ -861,7 +876,7 @@ func (m *osMapper) leftovers() {
 			a.note("metadata.labels."+k, Exact, "labels", "")
 		}
 		for k := range l.obj.Metadata.Annotations {
-			if k != AnnotationTier {
+			if k != AnnotationTier && k != AnnotationService {
 				a.note("metadata.annotations", Dropped, "", "annotations are for the implementation that wrote them")
 				break
 			}

@@ -92,3 +92,56 @@ func TestRoundTripNinesOpenSLONinesKeepsTheDemoSLOs(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundTripKeepsNamesOpenSLOCannotSpell(t *testing.T) {
+	specsFS := fstest.MapFS{
+		"tiers.yaml": {Data: []byte("version: nines/v1\ntiers:\n  gold_tier:\n    objective: 99.9\n    window: month\n    timezone: Asia/Tokyo\n")},
+		"svc.yaml": {Data: []byte(`version: nines/v1
+service: pay.gw_eu
+tier: gold_tier
+slos:
+  - name: avail_v2.http
+    sli:
+      latency: {metric: http_request_duration_seconds, labels: {job: "a\"b"}, threshold: 1}
+  - name: up
+    objective: 99.5
+    window: 14d
+    alerts:
+      - {long: 1h, short: 5m, factor: 14.4, severity: page, for: 2m}
+      - {long: 1h, short: 10m, factor: 10, severity: page}
+    sli:
+      probe: {metric: probe_success, labels: {instance: "https://x"}}
+`)},
+	}
+	cat, err := slo.Load([]string{"tiers.yaml", "svc.yaml"}, slo.LoadOptions{FS: specsFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slos := cat.Services[0].SLOs
+	exp, err := interop.ExportOpenSLO(slos, cat.Services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := interop.ImportOpenSLO([]interop.File{{Name: "x.yaml", Data: exp.YAML}}, interop.ImportOptions{Tiers: cat.Tiers})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, exp.YAML)
+	}
+	if len(imp.Services) != 1 || imp.Services[0].Spec.Service != "pay.gw_eu" || imp.Services[0].Spec.Tier != "gold_tier" {
+		t.Fatalf("services %+v, want pay.gw_eu in gold_tier", imp.Services)
+	}
+	mfs := fstest.MapFS{"tiers.yaml": specsFS["tiers.yaml"]}
+	b, err := imp.Services[0].YAML("openslo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfs["svc.yaml"] = &fstest.MapFile{Data: b}
+	back, err := slo.Load([]string{"tiers.yaml", "svc.yaml"}, slo.LoadOptions{FS: mfs})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	for i, s := range back.Services[0].SLOs {
+		if w, g := view(slos[i]), view(s); !reflect.DeepEqual(w, g) {
+			t.Errorf("SLO %s changed:\n want %+v\n got  %+v", slos[i].ID(), w, g)
+		}
+	}
+}
