@@ -102,7 +102,8 @@ func ExportOpenSLO(slos []slo.SLO, services []slo.Service) (*Exported, error) {
 				// Two alerts of one severity over one long window: number them.
 				base := item.Metadata.Name
 				for k := 2; policyNames[item.Metadata.Name]; k++ {
-					item.Metadata.Name = fmt.Sprintf("%s-%d", base, k)
+					suffix := fmt.Sprintf("-%d", k)
+					item.Metadata.Name = base[:min(len(base), 63-len(suffix))] + suffix
 					item.Spec.Conditions[0].Metadata.Name = item.Metadata.Name
 				}
 				policyNames[item.Metadata.Name] = true
@@ -241,7 +242,7 @@ func alertPolicy(slo string, a budget.AlertWindow) (osAlertPolicyItem, bool) {
 	if !ok1 || !ok2 || !ok3 {
 		return osAlertPolicyItem{}, false
 	}
-	name := fmt.Sprintf("%s-%s-%s", slo, a.Severity, long)
+	name, _ := openSLOName(fmt.Sprintf("%s-%s-%s", slo, a.Severity, long))
 	target := targetTicket
 	if a.Severity == budget.Page {
 		target = targetPage

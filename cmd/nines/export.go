@@ -35,7 +35,8 @@ func newExportCmd(g *globalOptions, s *streams, runF func(*exportOptions) error)
 		Long: `Write the selected SLOs as OpenSLO v1 documents (a YAML stream), for tools that
 read OpenSLO. No Prometheus is needed. docs/interop.md has the mapping tables.
 
-Per service a Service (its tier in the annotation nines/tier); per SLO an SLO
+Per service a Service (its tier in the annotation nines/tier; a name with '.'
+or '_', which OpenSLO names cannot hold, in nines/service); per SLO an SLO
 named <service>-<slo> (the nines name in the annotation nines/slo) with:
   indicator        inline, a ratioMetric of Prometheus queries (good or bad,
                    and total; a raw SLI as raw with rawType failure); queries
