@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -155,5 +156,33 @@ func TestImportAndExportHelpGolden(t *testing.T) {
 			}
 			golden(t, name+"_help.txt", []byte(out))
 		})
+	}
+}
+
+func TestImportReportAsCSVIsOneRowPerMapping(t *testing.T) {
+	args := append([]string{"import", "sloth", "--tier", "standard", "-o", "csv"}, fixtureFiles(t, slothFixtures)...)
+	code, _, errOut := runCLI(t, "", args...)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(errOut)).ReadAll()
+	if err != nil {
+		t.Fatalf("stderr is not CSV: %v\n%s", err, errOut)
+	}
+	if strings.Join(rows[0], ",") != "direction,format,file,line,object,field,outcome,target,reason" {
+		t.Errorf("header %v", rows[0])
+	}
+	dropped := 0
+	for _, r := range rows[1:] {
+		if len(r) != 9 || r[0] != "import" || r[1] != "sloth" || r[3] == "" {
+			t.Errorf("row %v", r)
+		}
+		if r[6] == "dropped" {
+			dropped++
+		}
+	}
+	// The plugin SLI, the alerting names (3 SLOs) and home-wifi's disabled alerts.
+	if dropped != 5 {
+		t.Errorf("%d dropped rows, want 5:\n%s", dropped, errOut)
 	}
 }
