@@ -23,7 +23,10 @@ func newExportCmd(g *globalOptions, s *streams, runF func(*exportOptions) error)
 	c := &cobra.Command{
 		Use:   "export openslo",
 		Short: "OpenSLO v1 documents from the specs",
-		Args:  cobra.NoArgs,
+		Long: `Write the specs in another format. One format so far: openslo (OpenSLO v1);
+see nines export openslo --help and docs/interop.md.`,
+		Example: `  nines export openslo --out openslo.yaml`,
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return usageErrorf("name the format: nines export openslo")
 		},
