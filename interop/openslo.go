@@ -101,7 +101,7 @@ type osCondition struct {
 	Op             string  `yaml:"op"`
 	Threshold      float64 `yaml:"threshold"`
 	LookbackWindow string  `yaml:"lookbackWindow"`
-	AlertAfter     string  `yaml:"alertAfter"`
+	AlertAfter     string  `yaml:"alertAfter,omitempty"`
 }
 
 type osAlertConditionSpec struct {

@@ -235,7 +235,7 @@ func shorthandOf(d time.Duration) (string, bool) {
 func alertPolicy(slo string, a budget.AlertWindow) (osAlertPolicyItem, bool) {
 	long, ok1 := shorthandOf(a.Long)
 	short, ok2 := shorthandOf(a.Short)
-	after, ok3 := "0m", true
+	after, ok3 := "", true // OpenSLO's default is 0m
 	if a.For > 0 {
 		after, ok3 = shorthandOf(a.For)
 	}

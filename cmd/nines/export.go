@@ -51,7 +51,7 @@ named <service>-<slo> (the nines name in the annotation nines/slo) with:
   alertPolicies    one inline AlertPolicy per alert window of the SLO (its
                    tier's unless it sets its own): a burnrate condition over
                    the long window (op gt, threshold the factor, alertAfter
-                   its for); the short window in the annotation
+                   its for when set); the short window in the annotation
                    nines/short-window
 and an AlertNotificationTarget per severity used. nines import openslo reads
 all of this back to the same SLOs.
@@ -65,9 +65,11 @@ file cannot be written.`,
 		Example: `  # Every SLO in ./specs, to stdout
   nines export openslo
 
-  # The critical tier, to a file, checked with the OpenSLO CLI
+  # The critical tier, to a file
   nines export openslo --tier critical --out openslo.yaml
-  oslo validate -f openslo.yaml`,
+
+  # Round trip: back to nines/v1 specs, tiers from the annotations
+  nines import openslo openslo.yaml --out imported`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
