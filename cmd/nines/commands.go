@@ -15,5 +15,7 @@ func commands(g *globalOptions, s *streams) []*cobra.Command {
 		newReportCmd(g, s, nil),
 		newAdviseCmd(g, s, nil),
 		newValidateCmd(g, s, nil),
-		newRulesCmd(g, s, nil)}
+		newRulesCmd(g, s, nil),
+		newImportCmd(g, s, nil),
+		newExportCmd(g, s, nil)}
 }

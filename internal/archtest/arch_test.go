@@ -21,7 +21,7 @@ var forbidden = []string{
 }
 
 func TestDomainPackagesImportNoAdapters(t *testing.T) {
-	for _, pkg := range []string{"slo", "budget", "cost", "gate", "rules"} {
+	for _, pkg := range []string{"slo", "budget", "cost", "gate", "rules", "interop"} {
 		t.Run(pkg, func(t *testing.T) {
 			out, err := exec.Command("go", "list", "-deps", "github.com/nines-sre/nines/"+pkg).CombinedOutput()
 			if err != nil {
