@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -163,4 +164,41 @@ func statsNotes(s *report.QueryStats, source string) []string {
 		notes = append(notes, fmt.Sprintf("%d of the %d queries reported no samples scanned (or failed): the totals marked ≥ leave them out.", w, s.Fleet.Queries))
 	}
 	return slices.Clip(notes)
+}
+
+// errNoRewriter is what a recorder over a source that reads no PromQL
+// answers when asked to rewrite a query.
+var errNoRewriter = errors.New("the source cannot rewrite PromQL")
+
+// BatchKeys implements slo.Rewriter with the source's, so that queries sent
+// through the recorder are batched as they are without it.
+func (r *statsRecorder) BatchKeys(query string) []slo.BatchKey {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.BatchKeys(query)
+	}
+	return nil
+}
+
+// BatchQuery implements slo.Rewriter with the source's.
+func (r *statsRecorder) BatchQuery(query, label string, values []string) (string, error) {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.BatchQuery(query, label, values)
+	}
+	return "", errNoRewriter
+}
+
+// GroupQuery implements slo.Rewriter with the source's.
+func (r *statsRecorder) GroupQuery(query string, by []string) (string, error) {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.GroupQuery(query, by)
+	}
+	return "", errNoRewriter
+}
+
+// Narrow implements slo.Rewriter with the source's.
+func (r *statsRecorder) Narrow(query string, match map[string]string) (string, error) {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.Narrow(query, match)
+	}
+	return "", errNoRewriter
 }
