@@ -104,7 +104,12 @@ type EvalOptions struct {
 // when q is a Rewriter, queries that differ only in one label's value run
 // as one batched query (docs/fast-path.md "Raw-path batching").
 // A source failure is recorded in the SLO's Evaluation.Err.
+//
+// A grouped SLO (SLO.GroupBy) is first split into the SLOs of its groups,
+// found with one query (docs/groups.md): the evaluations then hold one per
+// group, in the place of the SLO.
 func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Evaluation {
+	slos, groupErrs := expandGroups(ctx, q, slos, opts)
 	evals := make([]Evaluation, len(slos))
 	type plan struct {
 		sli          Queries
@@ -148,6 +153,11 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			e.Elapsed = e.Length
 		}
 		p.end, ends[i] = end, end
+		if err := groupErrs[i]; err != nil {
+			e.Err = err
+			evals[i] = e
+			continue
+		}
 		if e.Elapsed > 0 {
 			p.sli = s.SLI.Queries(e.Elapsed)
 			for _, qs := range p.sli.All() {

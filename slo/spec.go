@@ -67,6 +67,9 @@ type sloSpec struct {
 	MinEvents   *float64    `yaml:"min_events"`
 	Alerts      []alertSpec `yaml:"alerts"`
 	SLI         sliSpec     `yaml:"sli"`
+	// GroupBy makes the SLO one per value of these labels (docs/groups.md).
+	GroupBy   []string `yaml:"group_by"`
+	MaxGroups *int     `yaml:"max_groups"`
 }
 
 type sliSpec struct {

@@ -73,7 +73,7 @@ No Prometheus is needed. Exit code 1 when anything is wrong.
 }
 
 func runValidate(ctx context.Context, opts *validateOptions) error {
-	cat, err := slo.LoadContext(ctx, opts.paths, slo.LoadOptions{CheckQuery: prom.CheckQuery})
+	cat, err := slo.LoadContext(ctx, opts.paths, slo.LoadOptions{CheckQuery: prom.CheckQuery, Rewriter: prom.PromQL{}})
 	var verr *slo.ValidationError
 	if err != nil && !errors.As(err, &verr) {
 		return err
