@@ -124,4 +124,3 @@ slos:
         total: sum(increase(checkout_requests_total[{{.window}}]))
 `,
 }
-
