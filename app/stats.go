@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,9 +131,16 @@ func (r *statsRecorder) report(slos []slo.SLO) *report.QueryStats {
 		if len(c.owners) == 0 {
 			none.add(c)
 		}
+		// A group of a grouped SLO (checkout/availability{region="eu"})
+		// counts under its SLO, once per query.
+		var to []string
 		for _, id := range c.owners {
-			if a := per[id]; a != nil {
-				a.add(c)
+			if per[id] == nil {
+				id, _, _ = strings.Cut(id, "{")
+			}
+			if per[id] != nil && !slices.Contains(to, id) {
+				to = append(to, id)
+				per[id].add(c)
 			}
 		}
 	}

@@ -58,6 +58,16 @@ func TestGroupedSLOCommands(t *testing.T) {
 			t.Errorf("burn %s: good %v of %v, truth %v of %v", id, s.Good, s.Total, total-bad, total)
 		}
 	}
+	// --stats counts the groups' queries under their SLO: one finds the
+	// groups, then one bad and one total query per window (8) for all
+	// three, and one coverage query; the same for the fleet.
+	var stats report.BurnReport
+	if err := json.Unmarshal([]byte(cmd(exitOK, "burn", "-o", "json", "--stats")), &stats); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats.Stats; st == nil || len(st.SLOs) != 1 || st.SLOs[0].SLO != "availability" || st.SLOs[0].Queries != 18 || st.Fleet.Queries != 18 {
+		t.Errorf("burn --stats: %+v, want 18 queries under checkout/availability and for the fleet", st)
+	}
 	if text := cmd(exitOK, "status"); !strings.Contains(text, `availability{region="eu"}`) {
 		t.Errorf("status names no group:\n%s", text)
 	}
