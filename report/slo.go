@@ -11,19 +11,16 @@ import (
 // SLOStatus is the stable JSON form of one evaluated SLO (burn -o json).
 // Ratios are in [0, 1]; a null number means "no data", never 100%.
 type SLOStatus struct {
-	Service string `json:"service"`
-	SLO     string `json:"slo"`
-	// Group is, for one group of a grouped SLO (group_by), its labels'
-	// values; SLO then names it (availability{region="eu"}).
-	Group       map[string]string `json:"group,omitempty"`
-	Tier        string            `json:"tier"`
-	Owner       Owner             `json:"owner"`
-	Kind        string            `json:"sli_kind"`
-	Objective   float64           `json:"objective"`
-	Window      string            `json:"window"`
-	Period      string            `json:"period,omitempty"`
-	WindowStart time.Time         `json:"window_start"`
-	At          time.Time         `json:"at"`
+	Service     string    `json:"service"`
+	SLO         string    `json:"slo"`
+	Tier        string    `json:"tier"`
+	Owner       Owner     `json:"owner"`
+	Kind        string    `json:"sli_kind"`
+	Objective   float64   `json:"objective"`
+	Window      string    `json:"window"`
+	Period      string    `json:"period,omitempty"`
+	WindowStart time.Time `json:"window_start"`
+	At          time.Time `json:"at"`
 	// DataState is ok, no_data, insufficient_data or error.
 	DataState string `json:"data_state"`
 	Reason    string `json:"reason,omitempty"`
@@ -65,6 +62,10 @@ type SLOStatus struct {
 	Path       string     `json:"path"`
 	PathReason string     `json:"path_reason,omitempty"`
 	RecordedAt *time.Time `json:"recorded_at,omitempty"`
+
+	// Group is, for one group of a grouped SLO (group_by), its labels'
+	// values; SLO then names it (availability{region="eu"}).
+	Group map[string]string `json:"group,omitempty"`
 }
 
 // Owner is who answers for a service.
