@@ -92,6 +92,7 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 	s := report.SLOStatus{
 		Service:     e.SLO.Service,
 		SLO:         e.SLO.Name,
+		Group:       e.SLO.Group,
 		Tier:        e.SLO.Tier,
 		Owner:       report.Owner{Team: e.SLO.Owner.Team, Contact: e.SLO.Owner.Contact},
 		Kind:        string(e.SLO.SLI.Kind),

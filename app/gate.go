@@ -99,6 +99,8 @@ func Gate(ctx context.Context, env *Env, req GateRequest) (*report.GateDecision,
 		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
 	}
 	in.Cache = <-cached
+	// A grouped SLO is decided per group: its groups replace it.
+	in.SLOs = evaluatedSLOs(in.Evaluations)
 	if err := Interrupted(ctx); err != nil {
 		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
 	}
@@ -301,4 +303,14 @@ func newGateDecision(d gate.Decision, now time.Time, exitCode int, ci report.Gat
 		g.SLOs = append(g.SLOs, s)
 	}
 	return g
+}
+
+// evaluatedSLOs are the SLOs of evals: those asked, each grouped SLO
+// replaced by its groups (slo.Evaluate splits them).
+func evaluatedSLOs(evals []slo.Evaluation) []slo.SLO {
+	out := make([]slo.SLO, len(evals))
+	for i, e := range evals {
+		out[i] = e.SLO
+	}
+	return out
 }

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,9 +131,16 @@ func (r *statsRecorder) report(slos []slo.SLO) *report.QueryStats {
 		if len(c.owners) == 0 {
 			none.add(c)
 		}
+		// A group of a grouped SLO (checkout/availability{region="eu"})
+		// counts under its SLO, once per query.
+		var to []string
 		for _, id := range c.owners {
-			if a := per[id]; a != nil {
-				a.add(c)
+			if per[id] == nil {
+				id, _, _ = strings.Cut(id, "{")
+			}
+			if per[id] != nil && !slices.Contains(to, id) {
+				to = append(to, id)
+				per[id].add(c)
 			}
 		}
 	}
@@ -163,4 +172,41 @@ func statsNotes(s *report.QueryStats, source string) []string {
 		notes = append(notes, fmt.Sprintf("%d of the %d queries reported no samples scanned (or failed): the totals marked ≥ leave them out.", w, s.Fleet.Queries))
 	}
 	return slices.Clip(notes)
+}
+
+// errNoRewriter is what a recorder over a source that reads no PromQL
+// answers when asked to rewrite a query.
+var errNoRewriter = errors.New("the source cannot rewrite PromQL")
+
+// BatchKeys implements slo.Rewriter with the source's, so that queries sent
+// through the recorder are batched as they are without it.
+func (r *statsRecorder) BatchKeys(query string) []slo.BatchKey {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.BatchKeys(query)
+	}
+	return nil
+}
+
+// BatchQuery implements slo.Rewriter with the source's.
+func (r *statsRecorder) BatchQuery(query, label string, values []string) (string, error) {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.BatchQuery(query, label, values)
+	}
+	return "", errNoRewriter
+}
+
+// GroupQuery implements slo.Rewriter with the source's.
+func (r *statsRecorder) GroupQuery(query string, by []string) (string, error) {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.GroupQuery(query, by)
+	}
+	return "", errNoRewriter
+}
+
+// Narrow implements slo.Rewriter with the source's.
+func (r *statsRecorder) Narrow(query string, match map[string]string) (string, error) {
+	if rw, ok := r.Source.(slo.Rewriter); ok {
+		return rw.Narrow(query, match)
+	}
+	return "", errNoRewriter
 }

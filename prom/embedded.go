@@ -52,6 +52,7 @@ type EmbeddedOptions struct {
 // head holds them. It satisfies slo.Querier and slo.RangeQuerier and is safe
 // for concurrent queries.
 type Embedded struct {
+	PromQL // rewrites queries for batching (slo.Rewriter)
 	path   string
 	store  *memStore
 	engine *promql.Engine

@@ -70,6 +70,7 @@ type HTTPOptions struct {
 // HTTP queries a Prometheus-compatible HTTP API. It satisfies slo.Querier and
 // slo.RangeQuerier and is safe for concurrent use.
 type HTTP struct {
+	PromQL  // rewrites queries for batching (slo.Rewriter)
 	api     v1.API
 	client  *http.Client
 	display string // base URL without userinfo or query, safe to print

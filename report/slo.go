@@ -69,6 +69,10 @@ type SLOStatus struct {
 	Path       string     `json:"path"`
 	PathReason string     `json:"path_reason,omitempty"`
 	RecordedAt *time.Time `json:"recorded_at,omitempty"`
+
+	// Group is, for one group of a grouped SLO (group_by), its labels'
+	// values; SLO then names it (availability{region="eu"}).
+	Group map[string]string `json:"group,omitempty"`
 }
 
 // Owner is who answers for a service.

@@ -131,7 +131,8 @@ func checkDependencies(c *fileChecker, p path, specs []dependencySpec, inGroup b
 			continue
 		case kinds > 1:
 			c.addf(ip, "give one of slo, name with availability, or any_of, not several")
-			d.SLO = "" // one problem for the item, not a second for its reference
+			// One problem for the item, not a second for its reference.
+			d.SLO = ""
 			out = append(out, d) // kept in place: items are resolved by index
 			continue
 		}

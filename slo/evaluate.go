@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nines-sre/nines/budget"
@@ -104,13 +103,20 @@ type EvalOptions struct {
 
 // Evaluate measures every SLO at opts.At over its SLO window and its alert
 // windows, and computes its error budget; a composite SLO combines its
-// members measured over its own windows (composite_eval.go). All queries run concurrently (the
-// Querier bounds how many are in flight) and each distinct query runs once.
+// members measured over its own windows (composite_eval.go). All queries run
+// concurrently (the Querier bounds how many are in flight) and each distinct
+// query runs once; when q is a Rewriter, queries that differ only in one
+// label's value run as one batched query (docs/fast-path.md "Raw-path batching").
 // A source failure is recorded in the SLO's Evaluation.Err.
+//
+// A grouped SLO (SLO.GroupBy) is first split into the SLOs of its groups,
+// found with one query (docs/groups.md): the evaluations then hold one per
+// group, in the place of the SLO.
 func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Evaluation {
 	if slices.ContainsFunc(slos, isComposite) {
 		return evaluateComposites(ctx, q, slos, opts)
 	}
+	slos, groupErrs := expandGroups(ctx, q, slos, opts)
 	evals := make([]Evaluation, len(slos))
 	type plan struct {
 		sli          Queries
@@ -154,6 +160,11 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			e.Elapsed = e.Length
 		}
 		p.end, ends[i] = end, end
+		if err := groupErrs[i]; err != nil {
+			e.Err = err
+			evals[i] = e
+			continue
+		}
 		if e.Elapsed > 0 {
 			p.sli = s.SLI.Queries(e.Elapsed)
 			for _, qs := range p.sli.All() {
@@ -193,7 +204,8 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			}
 		}
 	}
-	run(ctx, q, wanted, owners)
+	rw, _ := q.(Rewriter)
+	runAll(ctx, q, rw, wanted, owners)
 
 	for i := range evals {
 		e := &evals[i]
@@ -267,34 +279,19 @@ type queryResult struct {
 	err       error
 }
 
-// run executes every wanted query concurrently.
-// Each is sent under WithQueryOwners naming the SLOs it is for.
-func run(ctx context.Context, q Querier, wanted map[queryKey]*queryResult, owners map[queryKey][]string) {
-	keys := make([]queryKey, 0, len(wanted))
-	for k := range wanted {
-		keys = append(keys, k)
-	}
-	results := make([]*queryResult, len(keys))
-	var wg sync.WaitGroup
-	for i, k := range keys {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = runOne(WithQueryOwners(ctx, owners[k]...), q, k)
-		}()
-	}
-	wg.Wait()
-	for i, k := range keys {
-		wanted[k] = results[i]
-	}
-}
-
+// runOne sends the query of k alone.
 func runOne(ctx context.Context, q Querier, k queryKey) *queryResult {
 	asked := time.UnixMilli(k.at).UTC()
 	res, err := q.Query(ctx, k.query, asked)
 	if err != nil {
 		return &queryResult{err: err}
 	}
+	return answer(k, res)
+}
+
+// answer checks and sums the answer res to the query of k.
+func answer(k queryKey, res Result) *queryResult {
+	asked := time.UnixMilli(k.at).UTC()
 	r := &queryResult{warn: res.Warnings, series: len(res.Samples)}
 	for _, s := range res.Samples {
 		// To the second: some backends round the time asked to seconds.

@@ -27,6 +27,10 @@ type LoadOptions struct {
 	// CheckQuery, when set, checks the PromQL syntax of a query (with its
 	// {{.window}} placeholder filled in); package prom provides one.
 	CheckQuery func(query string) error
+	// Rewriter, when set, checks that the queries of a grouped SLO
+	// (group_by) can be summed by its labels; package prom provides one
+	// (prom.PromQL).
+	Rewriter Rewriter
 	// FS, when set, is where the paths are read (the example specs built
 	// into the binary); nil reads the operating system's files.
 	FS fs.FS
@@ -462,6 +466,9 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 			s.SLI = checkComposite(c, p.with("composite"), spec.Service, *ss.Composite)
 		} else {
 			s.SLI = l.checkSLI(c, p.with("sli"), ss.SLI)
+		}
+		if ss.GroupBy != nil || ss.MaxGroups != nil {
+			l.checkGroups(c, p, ss, &s)
 		}
 		svc.SLOs = append(svc.SLOs, s)
 	}

@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the .err files of the bad fixtures")
 
 func load(paths ...string) (*slo.Catalog, error) {
-	return slo.Load(paths, slo.LoadOptions{CheckQuery: prom.CheckQuery})
+	return slo.Load(paths, slo.LoadOptions{CheckQuery: prom.CheckQuery, Rewriter: prom.PromQL{}})
 }
 
 // Each testdata/*.bad.yaml is loaded (after the good tiers file, unless it is

@@ -135,6 +135,16 @@ type SLO struct {
 	Ceiling *Ceiling
 	File    string
 	Line    int
+
+	// GroupBy are the labels a grouped SLO is evaluated per value of
+	// (group_by, docs/groups.md), at most MaxGroups groups (0: the
+	// default). Group is, for one group, its labels' values; Name then
+	// carries them (availability{region="eu"}) and Base is the SLO's own
+	// name.
+	GroupBy   []string
+	MaxGroups int
+	Group     map[string]string
+	Base      string
 }
 
 // ID is "service/slo".

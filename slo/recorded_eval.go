@@ -138,6 +138,9 @@ func recordedWindows(e Evaluation, windowOnly bool) (*fastPlan, string) {
 	if e.SLO.SLI.Kind == Raw {
 		return nil, "a raw SLI has no recorded series"
 	}
+	if e.SLO.Group != nil {
+		return nil, "a group of a grouped SLO has no recorded series of its own"
+	}
 	if e.Elapsed < RecordedInterval {
 		return nil, "the window is shorter than one record (" + PromQLDuration(RecordedInterval) + ")"
 	}
@@ -176,8 +179,8 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 	var keys []groupKey
 	for i := range evals {
 		e := &evals[i]
-		if e.Elapsed <= 0 {
-			continue // nothing to measure
+		if e.Elapsed <= 0 || e.Err != nil {
+			continue // nothing to measure, or a grouped SLO without its groups
 		}
 		p, why := recordedWindows(*e, opts.WindowOnly)
 		if p == nil {

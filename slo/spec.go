@@ -75,6 +75,9 @@ type sloSpec struct {
 	SLI         sliSpec     `yaml:"sli"`
 	// Composite, instead of SLI, combines other SLOs (composite.go).
 	Composite *compositeSpec `yaml:"composite"`
+	// GroupBy makes the SLO one per value of these labels (docs/groups.md).
+	GroupBy   []string `yaml:"group_by"`
+	MaxGroups *int     `yaml:"max_groups"`
 }
 
 // compositeSpec is a composite SLO: members named "slo" (the service's own)

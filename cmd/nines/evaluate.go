@@ -30,7 +30,7 @@ func (sel *selection) addFlags(c *cobra.Command) {
 // binary are read: they describe the demo's services.
 // Loading stops when ctx ends.
 func loadCatalog(ctx context.Context, g *globalOptions) (*slo.Catalog, error) {
-	paths, opts := g.specs, slo.LoadOptions{CheckQuery: prom.CheckQuery}
+	paths, opts := g.specs, slo.LoadOptions{CheckQuery: prom.CheckQuery, Rewriter: prom.PromQL{}}
 	if g.sourceFile == demoSourceName && !g.specsGiven() {
 		paths, opts.FS = []string{specs.Dir}, specs.FS
 	}

@@ -83,7 +83,7 @@ on it, so CI catches a promise that what it rests on cannot keep.
 }
 
 func runValidate(ctx context.Context, opts *validateOptions) error {
-	cat, err := slo.LoadContext(ctx, opts.paths, slo.LoadOptions{CheckQuery: prom.CheckQuery})
+	cat, err := slo.LoadContext(ctx, opts.paths, slo.LoadOptions{CheckQuery: prom.CheckQuery, Rewriter: prom.PromQL{}})
 	var verr *slo.ValidationError
 	if err != nil && !errors.As(err, &verr) {
 		return err
