@@ -126,6 +126,9 @@ func (l *loader) link() {
 				case m == nil:
 					add(ps.c, p.with(k), "unknown SLO %q: name an SLO of a loaded service file", ref)
 					broken = true
+				case len(m.GroupBy) > 0:
+					add(ps.c, p.with(k), "member %s is grouped (group_by): its groups are separate SLOs, which a composite cannot name; list a member without group_by", ref)
+					broken = true
 				case s.SLI.Composite.Method == MethodWeighted && !countsEvents(m):
 					add(ps.c, p.with(k), "member %s has no event counts (a %s SLI), which a weighted composite pools: use serial or least_healthy", ref, sliKindLabel(m))
 					broken = true

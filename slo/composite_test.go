@@ -214,6 +214,21 @@ slos:
 			"c.yaml:12: slos[1].composite.method: invalid method \"product\": use weighted, serial or least_healthy",
 			"c.yaml:12: slos[1].composite.slos: a composite needs at least 2 member SLOs, got 1",
 		}},
+		{"grouped member", `version: nines/v1
+service: c
+tier: std
+slos:
+  - name: g
+    group_by: [region]
+    sli:
+      events:
+        bad: sum(increase(g_total{code="500"}[{{.window}}]))
+        total: sum(increase(g_total[{{.window}}]))
+  - name: x
+    composite: {method: serial, slos: [g, a/availability]}
+`, []string{
+			"c.yaml:12: slos[1].composite.slos[0]: member c/g is grouped (group_by): its groups are separate SLOs, which a composite cannot name; list a member without group_by",
+		}},
 		{"sli and composite", `version: nines/v1
 service: c
 tier: std
