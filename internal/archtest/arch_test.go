@@ -108,16 +108,21 @@ const (
 	// dependencies (the PromQL engine and its OpenMetrics and protobuf
 	// parsers, the HTTP client config, the workbook writer, the CLI). The
 	// limit keeps what was won, with room for toolchain growth, and fails if
-	// the TSDB and its tree (7 MiB) are linked again.
-	maxBinaryBytes = 35 << 20
+	// the TSDB and its tree (7 MiB) are linked again. The fleets, interop,
+	// adjustments, composites, advisor and verify work brought it from
+	// 34.4 MiB to 35.4 MiB with no new module: the bound is 37 MiB.
+	maxBinaryBytes = 37 << 20
 	// maxStrippedBytes bounds the binary built as a release is, without
 	// DWARF and symbol table (-ldflags="-s -w", the README's install line):
 	// the light-binary issue's goal of 25 MB, read as 25 MiB, met at 24.4
 	// MiB; the live workbook, machine CSV, what-if planning and incident
 	// policy of the money-and-quarters issue added 0.64 MiB of nines's own
-	// code (no module), so the bound is 26 MiB. It holds the demo data and
-	// example specs (2 MB) the quick start needs anywhere.
-	maxStrippedBytes = 26 << 20
+	// code (no module), so the bound was 26 MiB; the fleets (rules, fast
+	// path, stats, batching, groups), OpenSLO and Sloth import and export,
+	// budget adjustments, composites, the advisor and verify added 0.76 MiB
+	// (25.20 to 25.96 MiB, no module), so it is 27 MiB. It holds the demo
+	// data and example specs (2 MB) the quick start needs anywhere.
+	maxStrippedBytes = 27 << 20
 )
 
 func TestBinaryIsLight(t *testing.T) {
