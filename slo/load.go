@@ -346,6 +346,7 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 		t.Gate = checkGate(c, p.with("gate"), ts.Gate, t.Gate)
 		t.Cost = checkCost(c, p.with("cost"), ts.Cost, t.Cost)
 		t.Incidents = checkIncidentPolicy(c, p.with("incidents"), ts.Incidents, t.Incidents)
+		t.Adjustments = checkAdjustments(c, p.with("adjustments"), ts.Adjustments, nil)
 		l.cat.Tiers[name] = t
 	}
 	l.problems = append(l.problems, c.problems...)
@@ -389,6 +390,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	svc.Gate = checkGate(c, path{"gate"}, spec.Gate, tier.Gate)
 	svc.Cost = checkCost(c, path{"cost"}, spec.Cost, tier.Cost)
 	svc.Incidents = checkIncidentPolicy(c, path{"incidents"}, spec.Incidents, tier.Incidents)
+	svc.Adjustments = checkAdjustments(c, path{"adjustments"}, spec.Adjustments, tier.Adjustments)
 	if len(spec.SLOs) == 0 {
 		c.addf(path{"slos"}, "no SLOs defined")
 	}
@@ -446,6 +448,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 			checkWindowCoversAlerts(c, windowOrAlerts(p, ss.Window), s.Window, s.Alerts)
 		}
 		s.SLI = l.checkSLI(c, p.with("sli"), ss.SLI)
+		s.Adjustments = checkAdjustments(c, p.with("adjustments"), ss.Adjustments, svc.Adjustments)
 		svc.SLOs = append(svc.SLOs, s)
 	}
 	l.problems = append(l.problems, c.problems...)

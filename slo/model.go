@@ -34,7 +34,9 @@ type Tier struct {
 	Cost          CostModel
 	// Incidents decides which intervals are incidents.
 	Incidents IncidentPolicy
-	File      string
+	// Adjustments are the tier's budget adjustments.
+	Adjustments []Adjustment
+	File        string
 }
 
 // Service is one service and its SLOs.
@@ -49,7 +51,9 @@ type Service struct {
 	Cost        CostModel
 	// Incidents is the incident policy, merged over the tier's.
 	Incidents IncidentPolicy
-	File      string
+	// Adjustments are the tier's and the service's budget adjustments.
+	Adjustments []Adjustment
+	File        string
 }
 
 // Owner is who answers for a service.
@@ -118,8 +122,11 @@ type SLO struct {
 	Cost CostModel
 	// Incidents is the service's incident policy.
 	Incidents IncidentPolicy
-	File      string
-	Line      int
+	// Adjustments are the tier's, the service's and the SLO's budget
+	// adjustments (docs/adjustments.md).
+	Adjustments []Adjustment
+	File        string
+	Line        int
 }
 
 // ID is "service/slo".

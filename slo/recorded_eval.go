@@ -137,6 +137,10 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		if e.Elapsed <= 0 {
 			continue // nothing to measure
 		}
+		if e.adj != nil {
+			e.PathReason = adjustedPathReason
+			continue
+		}
 		p, why := recordedWindows(*e, opts.WindowOnly)
 		if p == nil {
 			out[i] = e.notRecorded(opts.Recorded, why)

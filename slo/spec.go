@@ -27,6 +27,8 @@ type tierSpec struct {
 	Cost        *costSpec   `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+	// Adjustments are budget adjustments (slo/adjust.go).
+	Adjustments []adjustmentSpec `yaml:"adjustments"`
 }
 
 type alertSpec struct {
@@ -49,6 +51,8 @@ type serviceFileSpec struct {
 	Cost        *costSpec         `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+	// Adjustments are budget adjustments (slo/adjust.go).
+	Adjustments []adjustmentSpec `yaml:"adjustments"`
 }
 
 type ownerSpec struct {
@@ -67,6 +71,8 @@ type sloSpec struct {
 	MinEvents   *float64    `yaml:"min_events"`
 	Alerts      []alertSpec `yaml:"alerts"`
 	SLI         sliSpec     `yaml:"sli"`
+	// Adjustments are budget adjustments (slo/adjust.go).
+	Adjustments []adjustmentSpec `yaml:"adjustments"`
 }
 
 type sliSpec struct {
