@@ -536,6 +536,8 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 		}
 		if inc.Record != nil {
 			ic.Title, ic.RecordFile, ic.RecordLine = inc.Record.Title, inc.Record.File, inc.Record.Line
+		} else if inc.Adjustment != "" {
+			ic.Title = "budget adjustment: " + inc.Adjustment
 		}
 		var rev []cost.RevenueLine
 		for _, s := range inc.SLOs {

@@ -62,6 +62,11 @@ type SLOStatus struct {
 	Path       string     `json:"path"`
 	PathReason string     `json:"path_reason,omitempty"`
 	RecordedAt *time.Time `json:"recorded_at,omitempty"`
+	// Adjustments are the budget adjustments applied to the SLO window
+	// (docs/adjustments.md): the figures above are then adjusted, and
+	// Raw has them with every event counted.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	Raw         *RawBudget   `json:"raw,omitempty"`
 }
 
 // Owner is who answers for a service.

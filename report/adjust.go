@@ -1,0 +1,73 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Adjustment is one interval a budget adjustment excluded from an SLO
+// window (docs/adjustments.md): an occurrence of a one-off or recurring
+// adjustment, clipped to the window, and the events taken out.
+type Adjustment struct {
+	Reason string    `json:"reason"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	// ExcludedEvents and ExcludedBadEvents are the events (all, and bad)
+	// of the interval taken out of the window's.
+	ExcludedEvents    *float64 `json:"excluded_events"`
+	ExcludedBadEvents *float64 `json:"excluded_bad_events"`
+}
+
+// RawBudget is an adjusted SLO's figures with every event counted: the
+// budget before the adjustments, beside the adjusted one.
+type RawBudget struct {
+	// DataState is ok, no_data or insufficient_data.
+	DataState         string   `json:"data_state"`
+	Good              *float64 `json:"good_events"`
+	Total             *float64 `json:"total_events"`
+	ErrorRatio        *float64 `json:"error_ratio"`
+	Availability      *float64 `json:"availability"`
+	BudgetUsed        *float64 `json:"budget_used"`
+	BudgetLeft        *float64 `json:"budget_left"`
+	BudgetLeftMinutes *float64 `json:"budget_left_minutes"`
+	BudgetLeftEvents  *float64 `json:"budget_left_events"`
+}
+
+// AdjustmentNotes are the lines under a table that name the adjustments
+// applied to each SLO and its raw budget beside the adjusted one.
+func AdjustmentNotes(ss []SLOStatus) []string {
+	var out []string
+	for _, s := range ss {
+		if len(s.Adjustments) == 0 {
+			continue
+		}
+		out = append(out, s.Service+"/"+s.SLO+": "+AdjustmentLine(s.Adjustments, s.BudgetLeft, s.Raw))
+	}
+	return out
+}
+
+// AdjustmentLine says what adjustments did to one SLO: "budget left 80.0%
+// adjusted, 12.5% raw; excluded: weekly maintenance 2026-10-04 00:00 to
+// 02:00Z (12,000 events)".
+func AdjustmentLine(as []Adjustment, left *float64, raw *RawBudget) string {
+	var b strings.Builder
+	if left != nil && raw != nil && raw.BudgetLeft != nil {
+		fmt.Fprintf(&b, "budget left %s adjusted, %s raw; ", Percent(*left, 1), Percent(*raw.BudgetLeft, 1))
+	}
+	b.WriteString("excluded: ")
+	for i, a := range as {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		end := a.End.UTC().Format("2006-01-02 15:04Z")
+		if a.End.UTC().Format(time.DateOnly) == a.Start.UTC().Format(time.DateOnly) {
+			end = a.End.UTC().Format("15:04Z")
+		}
+		fmt.Fprintf(&b, "%s %s to %s", a.Reason, a.Start.UTC().Format("2006-01-02 15:04"), end)
+		if a.ExcludedEvents != nil {
+			fmt.Fprintf(&b, " (%s events)", count(a.ExcludedEvents))
+		}
+	}
+	return b.String()
+}
