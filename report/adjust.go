@@ -32,6 +32,9 @@ type RawBudget struct {
 	BudgetLeft        *float64 `json:"budget_left"`
 	BudgetLeftMinutes *float64 `json:"budget_left_minutes"`
 	BudgetLeftEvents  *float64 `json:"budget_left_events"`
+	// DowntimeMinutes is the raw error ratio x the measured minutes (cost
+	// and report only).
+	DowntimeMinutes *float64 `json:"downtime_minutes,omitempty"`
 }
 
 // AdjustmentNotes are the lines under a table that name the adjustments
@@ -70,4 +73,23 @@ func AdjustmentLine(as []Adjustment, left *float64, raw *RawBudget) string {
 		}
 	}
 	return b.String()
+}
+
+// costAdjustmentNotes name the adjustments applied to each SLO of a cost
+// report, with its raw availability beside the adjusted one.
+func costAdjustmentNotes(r *CostReport) []string {
+	var out []string
+	for _, s := range r.Services {
+		for _, o := range s.SLOs {
+			if len(o.Adjustments) == 0 {
+				continue
+			}
+			line := s.Service + "/" + o.SLO + ": "
+			if o.Availability != nil && o.Raw != nil && o.Raw.Availability != nil {
+				line += fmt.Sprintf("availability %s adjusted, %s raw; ", Percent(*o.Availability, 3), Percent(*o.Raw.Availability, 3))
+			}
+			out = append(out, line+AdjustmentLine(o.Adjustments, nil, nil))
+		}
+	}
+	return out
 }
