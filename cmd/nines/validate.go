@@ -44,7 +44,8 @@ func newValidateCmd(g *globalOptions, s *streams, runF func(*validateOptions) er
 		Long: `Load spec files and directories (default: --specs) strictly and report every
 problem in every file, each with its file, line and field: unknown or misspelled
 fields, bad objectives and windows, unknown tiers, SLIs that are not exactly one
-kind, queries without the {{.window}} placeholder, and PromQL syntax errors.
+kind, queries without the {{.window}} placeholder, PromQL syntax errors, and
+budget adjustments without a reason, unbounded, or overlapping each other.
 No Prometheus is needed. Exit code 1 when anything is wrong.
 
 -o json prints {"valid", "tiers", "services", "slos", "problems": [{"file",
