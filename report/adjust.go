@@ -51,25 +51,57 @@ func AdjustmentNotes(ss []SLOStatus) []string {
 }
 
 // AdjustmentLine says what adjustments did to one SLO: "budget left 80.0%
-// adjusted, 12.5% raw; excluded: weekly maintenance 2026-10-04 00:00 to
-// 02:00Z (12,000 events)".
+// adjusted, 12.5% raw; excluded: weekly maintenance 4 intervals from
+// 2026-10-04 00:00 to 2026-10-25 02:00Z (12,000 events)".
 func AdjustmentLine(as []Adjustment, left *float64, raw *RawBudget) string {
 	var b strings.Builder
 	if left != nil && raw != nil && raw.BudgetLeft != nil {
 		fmt.Fprintf(&b, "budget left %s adjusted, %s raw; ", Percent(*left, 1), Percent(*raw.BudgetLeft, 1))
 	}
 	b.WriteString("excluded: ")
-	for i, a := range as {
+	// The occurrences of one recurring adjustment are one entry: the
+	// JSON has each.
+	type group struct {
+		reason     string
+		start, end time.Time
+		n          int
+		events     *float64
+	}
+	var gs []group
+	idx := map[string]int{}
+	for _, a := range as {
+		i, ok := idx[a.Reason]
+		if !ok {
+			i = len(gs)
+			idx[a.Reason] = i
+			gs = append(gs, group{reason: a.Reason, start: a.Start, end: a.End})
+		}
+		g := &gs[i]
+		g.n++
+		g.end = a.End
+		if a.ExcludedEvents != nil {
+			v := *a.ExcludedEvents
+			if g.events != nil {
+				v += *g.events
+			}
+			g.events = &v
+		}
+	}
+	for i, g := range gs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		end := a.End.UTC().Format("2006-01-02 15:04Z")
-		if a.End.UTC().Format(time.DateOnly) == a.Start.UTC().Format(time.DateOnly) {
-			end = a.End.UTC().Format("15:04Z")
+		end := g.end.UTC().Format("2006-01-02 15:04Z")
+		if g.end.UTC().Format(time.DateOnly) == g.start.UTC().Format(time.DateOnly) {
+			end = g.end.UTC().Format("15:04Z")
 		}
-		fmt.Fprintf(&b, "%s %s to %s", a.Reason, a.Start.UTC().Format("2006-01-02 15:04"), end)
-		if a.ExcludedEvents != nil {
-			fmt.Fprintf(&b, " (%s events)", count(a.ExcludedEvents))
+		b.WriteString(g.reason + " ")
+		if g.n > 1 {
+			fmt.Fprintf(&b, "%d intervals from ", g.n)
+		}
+		fmt.Fprintf(&b, "%s to %s", g.start.UTC().Format("2006-01-02 15:04"), end)
+		if g.events != nil {
+			fmt.Fprintf(&b, " (%s events)", count(g.events))
 		}
 	}
 	return b.String()

@@ -14,9 +14,9 @@ import (
 
 func adjustedSLO(adjs ...slo.Adjustment) slo.SLO {
 	return slo.SLO{Service: "svc", Name: "avail", Tier: "t", Objective: 0.99,
-		Window: slo.Window{Rolling: budget.Day, Location: time.UTC},
-		Alerts: []budget.AlertWindow{{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: budget.Page}},
-		SLI: slo.SLI{Kind: slo.Events, Bad: `sum(increase(bad[{{.window}}]))`, Total: `sum(increase(total[{{.window}}]))`},
+		Window:      slo.Window{Rolling: budget.Day, Location: time.UTC},
+		Alerts:      []budget.AlertWindow{{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: budget.Page}},
+		SLI:         slo.SLI{Kind: slo.Events, Bad: `sum(increase(bad[{{.window}}]))`, Total: `sum(increase(total[{{.window}}]))`},
 		Adjustments: adjs}
 }
 
