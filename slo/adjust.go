@@ -64,6 +64,9 @@ type Adjustment struct {
 	Line  int
 	Field string
 	pos   path
+	// occ are a recurring adjustment's occurrences, expanded once by the
+	// loader (nil: expanded when asked).
+	occ []Interval
 }
 
 // Recurring reports whether a recurs.
@@ -88,24 +91,37 @@ func (a Adjustment) Occurrences(from, to time.Time) []Interval {
 		}
 		return nil
 	}
+	all := a.occ
+	if all == nil {
+		all = a.expand()
+	}
+	// The occurrences are sorted and disjoint: the first that ends after
+	// from, and on while they start before to.
+	i, _ := slices.BinarySearchFunc(all, from, func(iv Interval, t time.Time) int {
+		if iv.End.After(t) {
+			return 1
+		}
+		return -1
+	})
 	var out []Interval
-	n := 0
+	for ; i < len(all) && all[i].Start.Before(to); i++ {
+		out = append(out, all[i])
+	}
+	return out
+}
+
+// expand lists every occurrence of a recurring adjustment, by start.
+func (a Adjustment) expand() []Interval {
+	var out []Interval
 	for d := a.From; !d.After(a.lastDay()); d = d.AddDate(0, 0, 1) {
 		if a.Every == EveryWeek && !slices.Contains(a.On, d.Weekday()) {
 			continue
 		}
-		n++
-		if a.Count > 0 && n > a.Count {
+		if a.Count > 0 && len(out) >= a.Count {
 			break
 		}
 		start := localInstant(d, a.At, a.Location)
-		if start.After(to) {
-			break
-		}
-		end := start.Add(a.Duration)
-		if end.After(from) {
-			out = append(out, Interval{Start: start, End: end, Reason: a.Reason})
-		}
+		out = append(out, Interval{Start: start, End: start.Add(a.Duration), Reason: a.Reason})
 	}
 	return out
 }
@@ -121,7 +137,13 @@ func (a Adjustment) lastDay() time.Time {
 
 // all lists every occurrence of a.
 func (a Adjustment) all() []Interval {
-	return a.Occurrences(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if !a.Recurring() {
+		return []Interval{{Start: a.Start, End: a.End, Reason: a.Reason}}
+	}
+	if a.occ != nil {
+		return a.occ
+	}
+	return a.expand()
 }
 
 // localInstant is the instant the wall clock of loc shows the time of day

@@ -147,7 +147,12 @@ func checkAdjustment(c *fileChecker, p path, s adjustmentSpec) (Adjustment, bool
 	if len(c.problems) != n {
 		return a, false
 	}
-	if k := len(a.all()); k > MaxAdjustmentOccurrences {
+	if a.Count > MaxAdjustmentOccurrences || a.Until.Sub(a.From) > 8*MaxAdjustmentOccurrences*24*time.Hour {
+		c.addf(p, "more than the %d occurrences one adjustment may have: split it or shorten it", MaxAdjustmentOccurrences)
+		return a, false
+	}
+	a.occ = a.expand()
+	if k := len(a.occ); k > MaxAdjustmentOccurrences {
 		c.addf(p, "%d occurrences, more than the %d one adjustment may have: split it or shorten it", k, MaxAdjustmentOccurrences)
 		return a, false
 	}
