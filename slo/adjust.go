@@ -15,6 +15,10 @@ import (
 // expanded when the specs are checked for overlaps.
 const MaxAdjustmentOccurrences = 2000
 
+// MaxAdjustments is the most entries one adjustments: list (of a tier, a
+// service or an SLO) may have.
+const MaxAdjustments = 100
+
 // adjustmentSpec is one entry of an adjustments: list, as written.
 type adjustmentSpec struct {
 	Reason string `yaml:"reason"`

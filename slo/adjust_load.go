@@ -25,6 +25,10 @@ func checkAdjustments(c *fileChecker, p path, specs []adjustmentSpec, inherited 
 		c.addf(p, "empty list: omit adjustments, or give each with a reason")
 		return inherited
 	}
+	if len(specs) > MaxAdjustments {
+		c.addf(p, "%d adjustments, more than the %d one list may have: make the recurring ones recurrences, and drop those that have passed", len(specs), MaxAdjustments)
+		return inherited
+	}
 	var own []Adjustment
 	for i, s := range specs {
 		if a, ok := checkAdjustment(c, p.with(i), s); ok {

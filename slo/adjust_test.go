@@ -1,6 +1,7 @@
 package slo_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,24 @@ func checkIntervals(t *testing.T, got []slo.Interval, want [][2]string) {
 		if !got[i].Start.Equal(utc(w[0])) || !got[i].End.Equal(utc(w[1])) {
 			t.Errorf("interval %d: got %s to %s, want %s to %s", i, got[i].Start.UTC().Format(time.RFC3339), got[i].End.UTC().Format(time.RFC3339), w[0], w[1])
 		}
+	}
+}
+
+// A list longer than MaxAdjustments is refused at the list, before any
+// entry is expanded.
+func TestTooManyAdjustments(t *testing.T) {
+	var b strings.Builder
+	for i := range slo.MaxAdjustments + 1 {
+		fmt.Fprintf(&b, "  - {reason: r%d, start: \"2026-10-01T00:00:00Z\", duration: 1m}\n", i)
+	}
+	dir := t.TempDir()
+	svc := "version: nines/v1\nservice: many\ntier: critical\nadjustments:\n" + b.String() +
+		"slos:\n  - name: a\n    sli: {probe: {metric: up}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "svc.yaml"), []byte(svc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := load("testdata/tiers.good.yaml", filepath.Join(dir, "svc.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "svc.yaml:4: adjustments: 101 adjustments, more than the 100") {
+		t.Errorf("got %v, want the list refused at its line", err)
 	}
 }
