@@ -134,6 +134,24 @@ func (e *Evaluation) applyAdjustments(ws []window, ms []Measurement, get func(q 
 		m.Good = m.Total - m.Bad
 	}
 	e.Adjusted = adj
+	// A burn window longer than the SLO window (early in a calendar
+	// period) may hold an adjustment the SLO window does not: said here,
+	// since Applied lists the SLO window's.
+	var outside []string
+	for _, w := range ws {
+		for _, iv := range p.windows[w.length] {
+			in := false
+			for _, x := range adj.Applied {
+				in = in || (iv.Start.Before(x.End) && x.Start.Before(iv.End))
+			}
+			if !in && !w.sli {
+				outside = append(outside, fmt.Sprintf("%s from %s to %s", iv.Reason, iv.Start.UTC().Format(time.RFC3339), iv.End.UTC().Format(time.RFC3339)))
+			}
+		}
+	}
+	if outside = dedupe(outside); len(outside) > 0 {
+		e.Assumptions = append(e.Assumptions, "burn-rate windows longer than the SLO window exclude budget adjustments before it: "+strings.Join(outside, ", "))
+	}
 }
 
 // excluded measures the bad and total events of one interval with the

@@ -98,3 +98,25 @@ func TestEvaluateAdjustmentEdges(t *testing.T) {
 		}
 	})
 }
+
+// Early in a calendar month a 1d burn window reaches into the month
+// before: an adjustment there is excluded from that window only, and the
+// result says so (the SLO window's list has none).
+func TestAdjustmentOutsideTheSLOWindowIsSaid(t *testing.T) {
+	start := time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC)
+	s := adjustedSLO(slo.Adjustment{Reason: "migration", Start: start.Add(-10 * time.Hour), End: start.Add(-8 * time.Hour)})
+	s.Window = slo.Window{Calendar: slo.Month, Location: time.UTC}
+	s.Alerts = []budget.AlertWindow{{Long: budget.Day, Short: time.Hour, Factor: 3, Severity: budget.Ticket}}
+	ev := slo.Evaluate(context.Background(), fakeAdjusted(), []slo.SLO{s}, slo.EvalOptions{At: start})[0]
+	if ev.Err != nil || ev.Adjusted == nil || len(ev.Adjusted.Applied) != 0 {
+		t.Fatalf("err %v, adjusted %+v: want the 1d window adjusted, nothing in the 6h SLO window", ev.Err, ev.Adjusted)
+	}
+	for _, m := range ev.Burn {
+		if m.Window == budget.Day && m.Total != 8000 {
+			t.Errorf("1d window: %v events, want 10000-2000", m.Total)
+		}
+	}
+	if len(ev.Assumptions) != 1 || !strings.Contains(ev.Assumptions[0], "migration from 2026-08-31T20:00:00Z to 2026-08-31T22:00:00Z") {
+		t.Errorf("assumptions %q: want the adjustment outside the SLO window named", ev.Assumptions)
+	}
+}
