@@ -134,6 +134,7 @@ func NewSLOStatus(e slo.Evaluation) report.SLOStatus {
 	if e.SLI.State == slo.DataOK && e.SLI.Events {
 		s.Good, s.Total = num(e.SLI.Good), num(e.SLI.Total)
 	}
+	s.Adjustments, s.Raw = newAdjustments(e)
 	if e.SLI.State != slo.DataOK {
 		s.Condition = report.ConditionNoData
 		for _, a := range e.SLO.Alerts {

@@ -282,6 +282,7 @@ func newGateDecision(d gate.Decision, now time.Time, exitCode int, ci report.Gat
 		if o.State == slo.DataOK && o.Error == "" {
 			s.BudgetLeft = num(o.BudgetLeft)
 		}
+		s.Adjustments, s.RawBudgetLeft = gateAdjustments(o)
 		if o.Error == "" && !o.Cached && o.State == slo.DataOK {
 			s.Coverage = num(o.Coverage)
 		}

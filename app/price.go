@@ -498,6 +498,9 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 			sc.ErrorRatio, sc.Availability, sc.Nines, sc.BudgetUsed = num(st.ErrorRatio), num(st.Availability), num(st.Nines), num(st.BudgetUsed)
 			dt := cost.DowntimeMinutes(st.ErrorRatio, e.Elapsed)
 			sc.DowntimeMinutes = num(dt)
+			if sc.Adjustments, sc.Raw = newAdjustments(e); sc.Raw != nil && e.Adjusted.RawSLI.State == slo.DataOK {
+				sc.Raw.DowntimeMinutes = num(cost.DowntimeMinutes(e.Adjusted.RawStatus.ErrorRatio, e.Elapsed))
+			}
 			met := meets(e)
 			sc.Met = &met
 			if m.Configured() {
@@ -539,6 +542,8 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 		}
 		if inc.Record != nil {
 			ic.Title, ic.RecordFile, ic.RecordLine = inc.Record.Title, inc.Record.File, inc.Record.Line
+		} else if inc.Adjustment != "" {
+			ic.Title = "budget adjustment: " + inc.Adjustment
 		}
 		var rev []cost.RevenueLine
 		for _, s := range inc.SLOs {

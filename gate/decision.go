@@ -80,11 +80,15 @@ const (
 	RuleAssumption Rule = "assumption"
 	// RuleWithinPolicy: nothing in the policy objects.
 	RuleWithinPolicy Rule = "within_policy"
+	// RuleBudgetAdjusted: budget adjustments excluded intervals from the
+	// SLO window, so the budget decided on is the adjusted one; it
+	// allows, and names them with the raw budget.
+	RuleBudgetAdjusted Rule = "budget_adjusted"
 )
 
 var ruleOrder = []Rule{RulePageAlert, RuleBudgetExhausted, RuleEvaluationError, RuleNoData,
 	RuleInsufficientData, RuleAlertNotEvaluated, RuleBudgetLow, RuleTicketAlert, RuleSourceWarning, RuleLastKnownGood,
-	RuleWithinPolicy, RuleAssumption}
+	RuleWithinPolicy, RuleBudgetAdjusted, RuleAssumption}
 
 // Reason is one finding about one SLO and its effect on the decision.
 type Reason struct {
@@ -144,6 +148,12 @@ type Observation struct {
 	Cached bool
 	// Path is the data measured: slo.PathRaw or slo.PathRecorded.
 	Path string
+	// Adjustments are the budget adjustments applied to the SLO window
+	// (slo.Evaluation's): BudgetLeft is then the adjusted budget, and
+	// RawBudgetLeft, when HasRawBudget, the budget with every event.
+	Adjustments   []slo.AppliedAdjustment
+	RawBudgetLeft float64
+	HasRawBudget  bool
 }
 
 // Observe turns an evaluation into what the gate decides on.
@@ -174,6 +184,12 @@ func Observe(e slo.Evaluation) Observation {
 	}
 	if o.State == slo.DataOK {
 		o.BudgetLeft = e.Status.BudgetLeft
+	}
+	if a := e.Adjusted; a != nil && len(a.Applied) > 0 {
+		o.Adjustments = a.Applied
+		if a.RawSLI.State == slo.DataOK {
+			o.RawBudgetLeft, o.HasRawBudget = a.RawStatus.BudgetLeft, true
+		}
 	}
 	for _, w := range e.Status.Windows {
 		b := Burn{Window: w.Window, NoData: w.NoData || !finite(w.BurnRate)}
@@ -585,6 +601,14 @@ func rules(p slo.GatePolicy, o Observation, owner slo.Owner) []Reason {
 		}
 		add(RuleWithinPolicy, Allow, "%s", msg)
 	}
+	if len(o.Adjustments) > 0 {
+		raw := "unknown"
+		if o.HasRawBudget {
+			raw = pct(o.RawBudgetLeft)
+		}
+		add(RuleBudgetAdjusted, Allow, "decided on the adjusted budget (%s left; %s raw): %d interval(s) excluded: %s",
+			pct(o.BudgetLeft), raw, len(o.Adjustments), adjustmentList(o.Adjustments))
+	}
 	for _, a := range o.Assumptions {
 		add(RuleAssumption, Allow, "assumed: %s", a)
 	}
@@ -688,4 +712,14 @@ func dedupe(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// adjustmentList names excluded intervals: "weekly maintenance
+// 2026-10-04T00:00:00Z to 2026-10-04T02:00:00Z".
+func adjustmentList(as []slo.AppliedAdjustment) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = a.Reason + " " + a.Start.UTC().Format(time.RFC3339) + " to " + a.End.UTC().Format(time.RFC3339)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -86,6 +86,7 @@ func BurnGrid(ss []SLOStatus, wide bool) Grid {
 	if n := PathNote(ss); n != "" {
 		g.Notes = append(g.Notes, n)
 	}
+	g.Notes = append(g.Notes, AdjustmentNotes(ss)...)
 	if !wide && len(ss) > 0 {
 		g.Notes = append(g.Notes, "-o wide adds every window's burn, the budget left in minutes, events and money, and the owner.")
 	}

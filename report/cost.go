@@ -157,6 +157,11 @@ type SLOCost struct {
 	// LostRevenue is null without data or a cost model.
 	LostRevenue *float64 `json:"lost_revenue"`
 	Error       string   `json:"error,omitempty"`
+	// Adjustments are the budget adjustments applied to the period
+	// (docs/adjustments.md): the figures above are adjusted, Raw has them
+	// with every event counted.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	Raw         *RawBudget   `json:"raw,omitempty"`
 }
 
 // SLOMonth is an SLO over one calendar month of a longer period.

@@ -174,6 +174,7 @@ func CostSLOsGrid(r *CostReport) Grid {
 			g.Rows = append(g.Rows, row)
 		}
 	}
+	g.Notes = append(g.Notes, costAdjustmentNotes(r)...)
 	g.Notes = append(g.Notes, fmt.Sprintf("Data coverage %s of the period (the mean of the SLOs').", Percent(r.Coverage, 1)))
 	if len(low) > 0 {
 		g.Notes = append(g.Notes, fmt.Sprintf("Under %s coverage, figures rest on part of the period: %s.", Percent(r.MinCoverage, 0), strings.Join(low, ", ")))
@@ -263,7 +264,7 @@ func CostIncidentsGrid(r *CostReport, wide bool) Grid {
 		g.Notes = append(g.Notes, "ongoing: still burning at the end of the measured period ("+r.Period.MeasuredTo.In(loc).Format("2006-01-02 15:04 MST")+"); it ends there, with all its downtime to then.")
 	}
 	if planned {
-		g.Notes = append(g.Notes, "planned: a planned interval of the incidents file: its downtime and lost revenue count, no labor or opportunity, not counted as an incident.")
+		g.Notes = append(g.Notes, "planned: a planned interval of the incidents file, or one inside a budget adjustment (docs/adjustments.md): its downtime and lost revenue count, no labor or opportunity, not counted as an incident.")
 	}
 	if !wide {
 		for _, row := range g.Rows {

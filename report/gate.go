@@ -143,6 +143,11 @@ type GateSLO struct {
 	Error    string   `json:"error,omitempty"`
 	// Path is the data measured: raw or recorded (docs/fast-path.md).
 	Path string `json:"path,omitempty"`
+	// Adjustments are the budget adjustments applied (docs/adjustments.md):
+	// BudgetLeft is then the adjusted budget decided on, RawBudgetLeft the
+	// budget with every event counted. The audit line records both.
+	Adjustments   []Adjustment `json:"adjustments,omitempty"`
+	RawBudgetLeft *float64     `json:"raw_budget_left,omitempty"`
 }
 
 // GateBurnRate is the burn rate over one alert window; null without data.

@@ -73,6 +73,11 @@ type SLOStatus struct {
 	// Group is, for one group of a grouped SLO (group_by), its labels'
 	// values; SLO then names it (availability{region="eu"}).
 	Group map[string]string `json:"group,omitempty"`
+	// Adjustments are the budget adjustments applied to the SLO window
+	// (docs/adjustments.md): the figures above are then adjusted, and
+	// Raw has them with every event counted.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	Raw         *RawBudget   `json:"raw,omitempty"`
 }
 
 // Owner is who answers for a service.

@@ -84,6 +84,7 @@ func StatusGrid(svcs []ServiceStatus, wide bool) Grid {
 	if n := PathNote(statusSLOs(svcs)); n != "" {
 		g.Notes = append(g.Notes, n)
 	}
+	g.Notes = append(g.Notes, AdjustmentNotes(statusSLOs(svcs))...)
 	if dropped {
 		g.Notes = append(g.Notes, wideNote("every SLO's detail and the owner"))
 	}

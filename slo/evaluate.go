@@ -80,6 +80,12 @@ type Evaluation struct {
 	// Members are, for a composite SLO, its members' evaluations over the
 	// composite's windows, in the spec's order.
 	Members []Evaluation
+
+	// Adjusted is set when budget adjustments were applied: SLI, Burn and
+	// Status are then adjusted, and Adjusted has the raw figures and the
+	// intervals excluded (slo/adjust_eval.go).
+	Adjusted *Adjusted
+	adj      *adjPlan
 }
 
 // State is the SLI's data state.
@@ -187,6 +193,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 				want(x, end)
 			}
 		}
+		e.planAdjustments(end, p.burn)
 		evals[i] = e
 	}
 
@@ -201,6 +208,14 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			wanted[k] = nil
 			if o := owners[k]; len(o) == 0 || o[len(o)-1] != owner {
 				owners[k] = append(o, owner)
+			}
+		}
+		if a := evals[i].adj; a != nil {
+			for _, k := range a.keys {
+				wanted[k] = nil
+				if o := owners[k]; len(o) == 0 || o[len(o)-1] != owner {
+					owners[k] = append(o, owner)
+				}
 			}
 		}
 	}
@@ -227,6 +242,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			ws, get, p.coverage = f.windows, f.get, ""
 		}
 		ms := e.measureAll(ws, get)
+		e.applyAdjustments(ws, ms, func(q string, at time.Time) *queryResult { return wanted[queryKey{q, at.UnixMilli()}] })
 		if e.Elapsed <= 0 {
 			e.SLI = Measurement{State: NoData, Reason: "the period has not started"}
 		} else {
@@ -259,6 +275,7 @@ func Evaluate(ctx context.Context, q Querier, slos []SLO, opts EvalOptions) []Ev
 			Burn:      burns,
 			Alerts:    e.SLO.Alerts,
 		})
+		e.computeRaw()
 	}
 	return evals
 }

@@ -237,6 +237,9 @@ type Incident struct {
 	// Ongoing is set when the interval still burns at the end of the scan:
 	// it ends there, and its SLOs are measured over its whole span.
 	Ongoing bool
+	// Adjustment is the reason of the budget adjustment a detected
+	// interval lies inside (KindPlanned; slo/adjust_incidents.go).
+	Adjustment string
 }
 
 // BudgetSpent is the largest share of an SLO window's error budget that
@@ -317,6 +320,9 @@ func (s ServiceScan) Incidents() []Incident {
 			d.Kind = KindBlip
 			if s.Policy.Counts(d.Duration(), d.BudgetSpent()) {
 				d.Kind = KindIncident
+			}
+			if reason := s.plannedBy(d); reason != "" {
+				d.Kind, d.Adjustment = KindPlanned, reason
 			}
 			out = append(out, d)
 		}

@@ -354,6 +354,7 @@ func (l *loader) loadTiers(c *fileChecker, spec *tiersFileSpec) {
 		t.Cost = checkCost(c, p.with("cost"), ts.Cost, t.Cost)
 		t.Incidents = checkIncidentPolicy(c, p.with("incidents"), ts.Incidents, t.Incidents)
 		t.ReliabilityCost = checkReliabilityCost(c, p.with("reliability_cost"), ts.ReliabilityCost, t.ReliabilityCost, t.Cost.Currency)
+		t.Adjustments = checkAdjustments(c, p.with("adjustments"), ts.Adjustments, nil)
 		l.cat.Tiers[name] = t
 	}
 	l.problems = append(l.problems, c.problems...)
@@ -403,6 +404,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 	}
 	svc.ReliabilityCost = checkReliabilityCost(c, path{"reliability_cost"}, spec.ReliabilityCost, inheritedCurve, svc.Cost.Currency)
 	svc.Dependencies = checkDependencies(c, path{"dependencies"}, spec.Dependencies, false)
+	svc.Adjustments = checkAdjustments(c, path{"adjustments"}, spec.Adjustments, tier.Adjustments)
 	if len(spec.SLOs) == 0 {
 		c.addf(path{"slos"}, "no SLOs defined")
 	}
@@ -470,6 +472,7 @@ func (l *loader) loadService(c *fileChecker, spec *serviceFileSpec) {
 		if ss.GroupBy != nil || ss.MaxGroups != nil {
 			l.checkGroups(c, p, ss, &s)
 		}
+		s.Adjustments = checkAdjustments(c, p.with("adjustments"), ss.Adjustments, svc.Adjustments)
 		svc.SLOs = append(svc.SLOs, s)
 	}
 	l.problems = append(l.problems, c.problems...)

@@ -38,6 +38,8 @@ type Tier struct {
 	Cost          CostModel
 	// Incidents decides which intervals are incidents.
 	Incidents IncidentPolicy
+	// Adjustments are the tier's budget adjustments.
+	Adjustments []Adjustment
 	// ReliabilityCost is what running a service of the tier costs per
 	// objective (docs/advise.md).
 	ReliabilityCost ReliabilityCost
@@ -56,6 +58,8 @@ type Service struct {
 	Cost        CostModel
 	// Incidents is the incident policy, merged over the tier's.
 	Incidents IncidentPolicy
+	// Adjustments are the tier's and the service's budget adjustments.
+	Adjustments []Adjustment
 	// ReliabilityCost is the service's curve, or its tier's.
 	ReliabilityCost ReliabilityCost
 	// Dependencies are what the service needs to work, in order; their
@@ -130,6 +134,9 @@ type SLO struct {
 	Cost CostModel
 	// Incidents is the service's incident policy.
 	Incidents IncidentPolicy
+	// Adjustments are the tier's, the service's and the SLO's budget
+	// adjustments (docs/adjustments.md).
+	Adjustments []Adjustment
 	// Ceiling is the best availability the SLO's members and its
 	// service's dependencies allow; nil when nothing bounds it.
 	Ceiling *Ceiling

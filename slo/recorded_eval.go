@@ -182,6 +182,10 @@ func evaluateRecorded(ctx context.Context, q Querier, evals []Evaluation, ends [
 		if e.Elapsed <= 0 || e.Err != nil {
 			continue // nothing to measure, or a grouped SLO without its groups
 		}
+		if e.adj != nil {
+			e.PathReason = adjustedPathReason
+			continue
+		}
 		p, why := recordedWindows(*e, opts.WindowOnly)
 		if p == nil {
 			out[i] = e.notRecorded(opts.Recorded, why)

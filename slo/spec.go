@@ -27,6 +27,8 @@ type tierSpec struct {
 	Cost        *costSpec   `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+	// Adjustments are budget adjustments (slo/adjust.go).
+	Adjustments []adjustmentSpec `yaml:"adjustments"`
 
 	ReliabilityCost *reliabilityCostSpec `yaml:"reliability_cost"`
 }
@@ -51,6 +53,8 @@ type serviceFileSpec struct {
 	Cost        *costSpec         `yaml:"cost"`
 
 	Incidents *incidentPolicySpec `yaml:"incidents"`
+	// Adjustments are budget adjustments (slo/adjust.go).
+	Adjustments []adjustmentSpec `yaml:"adjustments"`
 
 	ReliabilityCost *reliabilityCostSpec `yaml:"reliability_cost"`
 	// Dependencies are what the service needs to work (dependency.go).
@@ -78,6 +82,8 @@ type sloSpec struct {
 	// GroupBy makes the SLO one per value of these labels (docs/groups.md).
 	GroupBy   []string `yaml:"group_by"`
 	MaxGroups *int     `yaml:"max_groups"`
+	// Adjustments are budget adjustments (slo/adjust.go).
+	Adjustments []adjustmentSpec `yaml:"adjustments"`
 }
 
 // compositeSpec is a composite SLO: members named "slo" (the service's own)

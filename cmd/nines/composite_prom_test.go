@@ -80,7 +80,7 @@ slos:
 		for _, br := range c.BurnRates {
 			win := time.Duration(br.Seconds * float64(time.Second))
 			if w := f(win) / (1 - 0.999); br.BurnRate == nil || !near(*br.BurnRate, w) {
-				t.Errorf("%s burn rate over %s = %v, want %v", name, br.Window, ptr(br.BurnRate), w)
+				t.Errorf("%s burn rate over %s = %v, want %v", name, br.Window, deref(br.BurnRate), w)
 			}
 		}
 	}
@@ -94,6 +94,6 @@ slos:
 		t.Errorf("least healthy %q, want %s (error ratio %v over the week)", w, worst, hi)
 	}
 	if b := got["blind"]; b.DataState != "no_data" || b.Availability != nil {
-		t.Errorf("blind: %s, availability %v: want no data", b.DataState, ptr(b.Availability))
+		t.Errorf("blind: %s, availability %v: want no data", b.DataState, deref(b.Availability))
 	}
 }

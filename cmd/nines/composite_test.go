@@ -86,7 +86,7 @@ func TestCompositesOnTheDemo(t *testing.T) {
 	near := func(what string, got *float64, want float64) {
 		t.Helper()
 		if got == nil || math.Abs(*got-want) > 1e-12*math.Abs(want) {
-			t.Errorf("%s = %v, want %.17g", what, ptr(got), want)
+			t.Errorf("%s = %v, want %.17g", what, deref(got), want)
 		}
 	}
 	serial := got["storefront/journey-serial"]
@@ -107,7 +107,7 @@ func TestCompositesOnTheDemo(t *testing.T) {
 	plain := got["checkout/availability"]
 	m0 := serial.Composite.Members[0]
 	if m0.SLO != "checkout/availability" || *m0.Total != *plain.Total || *m0.ErrorRatio != *plain.ErrorRatio {
-		t.Errorf("member %s read %v/%v, burn shows %v/%v", m0.SLO, ptr(m0.ErrorRatio), ptr(m0.Total), ptr(plain.ErrorRatio), ptr(plain.Total))
+		t.Errorf("member %s read %v/%v, burn shows %v/%v", m0.SLO, deref(m0.ErrorRatio), deref(m0.Total), deref(plain.ErrorRatio), deref(plain.Total))
 	}
 
 	weighted := got["storefront/journey-weighted"]
@@ -174,7 +174,7 @@ slos:
 	}
 	j := rep.SLOs[1]
 	if j.SLO != "journey" || j.DataState != "no_data" || j.Availability != nil || !strings.Contains(j.Reason, "member ghost/availability") {
-		t.Errorf("journey: state %s, availability %v, reason %q: want no_data naming the member", j.DataState, ptr(j.Availability), j.Reason)
+		t.Errorf("journey: state %s, availability %v, reason %q: want no_data naming the member", j.DataState, deref(j.Availability), j.Reason)
 	}
 }
 
@@ -226,11 +226,4 @@ slos:
 	if code, out, _ := runCLI(t, "", "validate", "../../specs"); code != exitOK || !strings.HasPrefix(out, "ok:") {
 		t.Errorf("example specs: exit %d %s", code, out)
 	}
-}
-
-func ptr(p *float64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }

@@ -172,6 +172,7 @@ func sameBurn(t *testing.T, id string, got, want report.SLOStatus) {
 	}
 }
 
+// deref is a number or nil, for messages.
 func deref(p *float64) any {
 	if p == nil {
 		return nil

@@ -48,8 +48,9 @@ func newValidateCmd(g *globalOptions, s *streams, runF func(*validateOptions) er
 		Long: `Load spec files and directories (default: --specs) strictly and report every
 problem in every file, each with its file, line and field: unknown or misspelled
 fields, bad objectives and windows, unknown tiers, SLIs that are not exactly one
-kind, queries without the {{.window}} placeholder, PromQL syntax errors, and
-composites and dependencies that name unknown SLOs or form a cycle.
+kind, queries without the {{.window}} placeholder, PromQL syntax errors,
+composites and dependencies that name unknown SLOs or form a cycle, and
+budget adjustments without a reason, unbounded, or overlapping each other.
 No Prometheus is needed. Exit code 1 when anything is wrong.
 
 An objective above its ceiling (the best availability the SLO's composite
