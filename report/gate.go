@@ -348,6 +348,22 @@ func (g GateDecision) Render(w io.Writer, f Format) (bool, error) {
 	return false, nil
 }
 
+// proseLine returns the function that writes a line of prose to b: first,
+// then text, escaped (Escape); unless wide, wrapped to NarrowWidth with
+// rest before every further line.
+func proseLine(b *strings.Builder, wide bool) func(first, rest, text string) {
+	return func(first, rest, text string) {
+		first, text = Escape(first), Escape(text)
+		if wide {
+			b.WriteString(first + text + "\n")
+			return
+		}
+		for _, l := range wrapText(text, first, rest, NarrowWidth) {
+			b.WriteString(l + "\n")
+		}
+	}
+}
+
 // WriteGateText writes the decision for people in full (-o wide): the
 // headline, a table of the SLOs, every reason, whom to contact and how the
 // decision was reached.
@@ -359,16 +375,7 @@ func WriteGateText(w io.Writer, g GateDecision) error { return writeGateText(w, 
 // server messages.
 func writeGateText(w io.Writer, g GateDecision, wide bool) error {
 	var b strings.Builder
-	line := func(first, rest, text string) {
-		first, text = Escape(first), Escape(text)
-		if wide {
-			b.WriteString(first + text + "\n")
-			return
-		}
-		for _, l := range wrapText(text, first, rest, NarrowWidth) {
-			b.WriteString(l + "\n")
-		}
-	}
+	line := proseLine(&b, wide)
 	line("", "  ", g.Headline())
 	if g.Override != nil {
 		line("Override reason: ", "  ", g.Override.Reason)

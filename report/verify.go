@@ -271,16 +271,7 @@ func (v Verification) decisionLine() string {
 
 func writeVerifyText(w io.Writer, v Verification, wide bool) error {
 	var b strings.Builder
-	line := func(first, rest, text string) {
-		first, text = Escape(first), Escape(text)
-		if wide {
-			b.WriteString(first + text + "\n")
-			return
-		}
-		for _, l := range wrapText(text, first, rest, NarrowWidth) {
-			b.WriteString(l + "\n")
-		}
-	}
+	line := proseLine(&b, wide)
 	line("", "  ", v.Headline())
 	b.WriteString("\n")
 	if err := Write(&b, Table, v.sloGrid()); err != nil {

@@ -280,13 +280,20 @@ func runGate(ctx context.Context, opts *gateOptions) error {
 // github writes the annotations and the step summary on GitHub Actions.
 // Failures are warnings: they do not change the decision.
 func (opts *gateOptions) github(doc *report.GateDecision, log *slog.Logger) {
-	if opts.s.Getenv("GITHUB_ACTIONS") != "true" {
+	writeGitHub(opts.s, report.GateAnnotations(*doc, report.GitHubAnnotationLimit), doc, log)
+}
+
+// writeGitHub writes, on GitHub Actions only, the annotations on stderr
+// and doc as Markdown to the step summary (GITHUB_STEP_SUMMARY), for the
+// gate and verify alike. A summary that cannot be written is a warning.
+func writeGitHub(s *streams, annotations []string, doc any, log *slog.Logger) {
+	if s.Getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}
-	for _, a := range report.GateAnnotations(*doc, report.GitHubAnnotationLimit) {
-		fmt.Fprintln(opts.s.ErrOut, a)
+	for _, a := range annotations {
+		fmt.Fprintln(s.ErrOut, a)
 	}
-	path := opts.s.Getenv("GITHUB_STEP_SUMMARY")
+	path := s.Getenv("GITHUB_STEP_SUMMARY")
 	if path == "" {
 		return
 	}

@@ -252,17 +252,5 @@ func progressLine(v report.Verification) string {
 // github writes the annotations and the step summary on GitHub Actions.
 // Failures are warnings: they do not change the verdict.
 func (opts *verifyOptions) github(doc *report.Verification, log *slog.Logger) {
-	if opts.s.Getenv("GITHUB_ACTIONS") != "true" {
-		return
-	}
-	for _, a := range report.VerifyAnnotations(*doc, report.GitHubAnnotationLimit) {
-		fmt.Fprintln(opts.s.ErrOut, a)
-	}
-	path := opts.s.Getenv("GITHUB_STEP_SUMMARY")
-	if path == "" {
-		return
-	}
-	if err := appendFileWith(path, func(f io.Writer) error { return report.Export(f, report.Markdown, doc) }); err != nil {
-		log.Warn("could not append to the GitHub step summary", "error", err)
-	}
+	writeGitHub(opts.s, report.VerifyAnnotations(*doc, report.GitHubAnnotationLimit), doc, log)
 }
