@@ -124,6 +124,11 @@ func WriteGateJUnit(w io.Writer, g GateDecision) error {
 	}
 	s.Tests = len(s.Cases)
 	doc := junitSuites{Name: "nines gate", Tests: s.Tests, Failures: s.Failures, Suites: []junitSuite{s}}
+	return writeJUnit(w, doc)
+}
+
+// writeJUnit writes doc as a JUnit XML document with its header.
+func writeJUnit(w io.Writer, doc junitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("could not write the JUnit report: %w", err)
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 )
@@ -52,16 +51,5 @@ func WriteVerifyJUnit(w io.Writer, v Verification) error {
 	}
 	s.Tests = len(s.Cases)
 	doc := junitSuites{Name: "nines verify", Tests: s.Tests, Failures: s.Failures, Suites: []junitSuite{s}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return fmt.Errorf("could not write the JUnit report: %w", err)
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("could not write the JUnit report: %w", err)
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return fmt.Errorf("could not write the JUnit report: %w", err)
-	}
-	return nil
+	return writeJUnit(w, doc)
 }
