@@ -129,21 +129,9 @@ func (s *openSLOSet) add(c *checker, d document) {
 	}
 	switch kind {
 	case "Service":
-		var o osService
-		if c.decode(d, &o) {
-			_, seen := s.services[name]
-			if !dup(seen) {
-				s.services[name] = located[osService]{d, o}
-			}
-		}
+		keepNamed(c, d, name, s.services, dup)
 	case "SLI":
-		var o osSLI
-		if c.decode(d, &o) {
-			_, seen := s.slis[name]
-			if !dup(seen) {
-				s.slis[name] = located[osSLI]{d, o}
-			}
-		}
+		keepNamed(c, d, name, s.slis, dup)
 	case "SLO":
 		var o osSLO
 		if c.decode(d, &o) {
@@ -156,37 +144,13 @@ func (s *openSLOSet) add(c *checker, d document) {
 			s.slos = append(s.slos, located[osSLO]{d, o})
 		}
 	case "AlertPolicy":
-		var o osAlertPolicy
-		if c.decode(d, &o) {
-			_, seen := s.policies[name]
-			if !dup(seen) {
-				s.policies[name] = located[osAlertPolicy]{d, o}
-			}
-		}
+		keepNamed(c, d, name, s.policies, dup)
 	case "AlertCondition":
-		var o osAlertCondition
-		if c.decode(d, &o) {
-			_, seen := s.conditions[name]
-			if !dup(seen) {
-				s.conditions[name] = located[osAlertCondition]{d, o}
-			}
-		}
+		keepNamed(c, d, name, s.conditions, dup)
 	case "AlertNotificationTarget":
-		var o osNotificationTarget
-		if c.decode(d, &o) {
-			_, seen := s.targets[name]
-			if !dup(seen) {
-				s.targets[name] = located[osNotificationTarget]{d, o}
-			}
-		}
+		keepNamed(c, d, name, s.targets, dup)
 	case "DataSource":
-		var o osDataSource
-		if c.decode(d, &o) {
-			_, seen := s.dataSources[name]
-			if !dup(seen) {
-				s.dataSources[name] = located[osDataSource]{d, o}
-			}
-		}
+		keepNamed(c, d, name, s.dataSources, dup)
 	case "":
 		c.addf(d.file, d.lineOf("kind"), "kind", "missing: one of Service, SLO, SLI, AlertPolicy, AlertCondition, AlertNotificationTarget, DataSource")
 	default:
@@ -907,4 +871,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// keepNamed decodes d into a T and files it under name in m, unless dup
+// reports (and records) that m already has an object of that name.
+func keepNamed[T any](c *checker, d document, name string, m map[string]located[T], dup func(seen bool) bool) {
+	var o T
+	if !c.decode(d, &o) {
+		return
+	}
+	if _, seen := m[name]; !dup(seen) {
+		m[name] = located[T]{d, o}
+	}
 }
