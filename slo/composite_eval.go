@@ -31,16 +31,39 @@ func evaluateComposites(ctx context.Context, q Querier, slos []SLO, opts EvalOpt
 		spans[i] = span{from, len(batch)}
 	}
 	evs := Evaluate(ctx, q, batch, opts)
-	out := make([]Evaluation, len(slos))
+	// A grouped SLO comes back as its groups' evaluations, in its place
+	// (members cannot be grouped: the loader refuses it), so the
+	// evaluations are walked with a cursor, not indexed by position.
+	out := make([]Evaluation, 0, len(evs))
+	next := 0
 	for i, s := range slos {
 		sp := spans[i]
+		var mine []Evaluation
+		for k := sp.from; k < sp.to; k++ {
+			from := next
+			if batch[k].Grouped() {
+				for next < len(evs) && isGroupOf(evs[next], batch[k]) {
+					next++
+				}
+			}
+			if next == from && next < len(evs) {
+				next++ // the SLO itself, or a grouped SLO that found no group or failed
+			}
+			mine = append(mine, evs[from:next]...)
+		}
 		if !isComposite(s) {
-			out[i] = evs[sp.from]
+			out = append(out, mine...)
 			continue
 		}
-		out[i] = combine(s, evs[sp.from:sp.to], opts)
+		out = append(out, combine(s, mine, opts))
 	}
 	return out
+}
+
+// isGroupOf reports whether e is the evaluation of one of grouped s's
+// groups.
+func isGroupOf(e Evaluation, s SLO) bool {
+	return e.SLO.Group != nil && e.SLO.Service == s.Service && e.SLO.Base == s.Name
 }
 
 // memberFor is member m as composite comp measures it: over comp's window

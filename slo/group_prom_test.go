@@ -85,6 +85,65 @@ func TestGroupedSLOEqualsPerGroupTruth(t *testing.T) {
 		t.Errorf("%d queries, want 18", n)
 	}
 
+	// Beside SLOs and a composite evaluated in the same call, the groups
+	// stay in the grouped SLO's place and the others keep theirs: shop's
+	// eu and us SLOs read the same series as the eu and us groups, and its
+	// weighted composite pools them.
+	shopDir := t.TempDir()
+	for name, body := range map[string]string{
+		"tiers.yaml":    scenario.RegionsSpecs["tiers.yaml"],
+		"checkout.yaml": scenario.RegionsSpecs["checkout.yaml"],
+		"shop.yaml": `version: nines/v1
+service: shop
+tier: gold
+slos:
+  - name: eu
+    sli:
+      events:
+        bad: sum(increase(checkout_requests_total{region="eu",code=~"5.."}[{{.window}}]))
+        total: sum(increase(checkout_requests_total{region="eu"}[{{.window}}]))
+  - name: us
+    sli:
+      events:
+        bad: sum(increase(checkout_requests_total{region="us",code=~"5.."}[{{.window}}]))
+        total: sum(increase(checkout_requests_total{region="us"}[{{.window}}]))
+  - name: both
+    composite: {method: weighted, slos: [eu, us]}
+`,
+	} {
+		if err := os.WriteFile(filepath.Join(shopDir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shopCat, err := slo.Load([]string{shopDir}, slo.LoadOptions{CheckQuery: prom.CheckQuery, Rewriter: prom.PromQL{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fleet []slo.SLO
+	for _, svc := range shopCat.Services {
+		fleet = append(fleet, svc.SLOs...)
+	}
+	mixed := slo.Evaluate(t.Context(), src, fleet, slo.EvalOptions{At: scenario.At})
+	ids = ids[:0]
+	for _, e := range mixed {
+		ids = append(ids, e.SLO.ID())
+	}
+	if want := append(want[:3:3], "shop/eu", "shop/us", "shop/both"); !slices.Equal(ids, want) {
+		t.Fatalf("evaluated %q, want %q", ids, want)
+	}
+	euBad, euTotal := truth[`checkout/availability{region="eu"}`].Window(7 * budget.Day)
+	usBad, usTotal := truth[`checkout/availability{region="us"}`].Window(7 * budget.Day)
+	for _, c := range []struct {
+		e          slo.Evaluation
+		bad, total float64
+	}{{mixed[3], euBad, euTotal}, {mixed[4], usBad, usTotal}, {mixed[5], euBad + usBad, euTotal + usTotal}} {
+		// Exact counts (samples on both ends); the ratio's division may
+		// round in the last bits.
+		if c.e.SLI.Total != c.total || math.Abs(c.e.SLI.ErrorRatio-c.bad/c.total) > 1e-12 {
+			t.Errorf("%s: %v of %v (ratio %v), truth %v of %v", c.e.SLO.ID(), c.e.SLI.Bad, c.e.SLI.Total, c.e.SLI.ErrorRatio, c.bad, c.total)
+		}
+	}
+
 	// The cap: more groups than max_groups is an evaluation error.
 	capped := slos[0]
 	capped.MaxGroups = 2
