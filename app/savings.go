@@ -37,15 +37,53 @@ func Savings(ctx context.Context, env *Env, req SavingsRequest) (*report.Savings
 	if err := allFailed(raw); err != nil {
 		return nil, Notes{}, err
 	}
-	recRec := &statsRecorder{Source: src, now: env.now}
-	rec, err := evaluate(ctx, recRec, slos, slo.EvalOptions{At: env.At, Recorded: slo.RecordedAlways})
-	if err != nil {
-		return nil, Notes{}, err
-	}
-	rawStats, recStats := rawRec.report(slos), recRec.report(slos)
+	// The rows are the evaluations: a grouped SLO is one per group, in
+	// its place. Only the SLOs that can read records are evaluated again
+	// with --recorded always, so the recorded run measures the fast path
+	// alone (no raw fallback, no group discovery counted twice).
 	plan := slo.PlanRecorded(raw, false)
+	evaluated := make([]slo.SLO, len(raw))
+	var recordable []slo.SLO
+	for i, e := range raw {
+		evaluated[i] = e.SLO
+		if plan.Reasons[i] == "" {
+			recordable = append(recordable, e.SLO)
+		}
+	}
+	recRec := &statsRecorder{Source: src, now: env.now}
+	recByID := map[string]slo.Evaluation{}
+	if len(recordable) > 0 {
+		rec, err := evaluate(ctx, recRec, recordable, slo.EvalOptions{At: env.At, Recorded: slo.RecordedAlways})
+		if err != nil {
+			return nil, Notes{}, err
+		}
+		for _, e := range rec {
+			recByID[e.SLO.ID()] = e
+		}
+	}
+	// The SLOs that cannot read records cost on the fast path what they
+	// cost when evaluated alone under auto (a composite's members may read
+	// records): measured once for the fleet, so a query their rows share
+	// is not counted twice.
+	recordableIDs := map[string]bool{}
+	for _, s := range recordable {
+		recordableIDs[s.ID()] = true
+	}
+	var others []slo.SLO
+	for _, s := range slos {
+		if !recordableIDs[s.ID()] {
+			others = append(others, s)
+		}
+	}
+	othersRec := &statsRecorder{Source: src, now: env.now}
+	if len(others) > 0 {
+		if _, err := evaluate(ctx, othersRec, others, slo.EvalOptions{At: env.At, Recorded: slo.RecordedAuto}); err != nil {
+			return nil, Notes{}, err
+		}
+	}
+	rawStats, recStats, othersStats := rawRec.report(evaluated), recRec.report(recordable), othersRec.report(others)
 
-	out := &report.Savings{At: env.At.UTC(), Source: src.String(), SLOs: make([]report.SLOSavings, len(slos))}
+	out := &report.Savings{At: env.At.UTC(), Source: src.String(), SLOs: make([]report.SLOSavings, len(raw))}
 	fleet := report.PathCosts{RawQueries: rawStats.Fleet.Queries, RawSamples: rawStats.Fleet.SamplesScanned}
 	// The recorded fleet: the measured run's samples (the SLOs with
 	// records), the computed cost of the SLOs without, and the raw cost of
@@ -55,10 +93,15 @@ func Savings(ctx context.Context, env *Env, req SavingsRequest) (*report.Savings
 		recSamples = *recStats.Fleet.SamplesScanned
 	}
 	recSamplesKnown := recStats.Fleet.SamplesScanned != nil || recStats.Fleet.Queries == 0
-	recQueries := plan.FleetQueries
+	if othersStats.Fleet.SamplesScanned != nil {
+		recSamples += *othersStats.Fleet.SamplesScanned
+	} else if othersStats.Fleet.Queries > 0 {
+		recSamplesKnown = false
+	}
+	recQueries := plan.FleetQueries + othersStats.Fleet.Queries
 	present, missing, notTaken := 0, 0, 0
-	for i, s := range slos {
-		r := report.SLOSavings{Service: s.Service, SLO: s.Name}
+	for i, ev := range raw {
+		r := report.SLOSavings{Service: ev.SLO.Service, SLO: ev.SLO.Name}
 		rc := rawStats.SLOs[i].QueryCost
 		r.RawQueries, r.RawSamples = rc.Queries, rc.SamplesScanned
 		switch {
@@ -66,22 +109,16 @@ func Savings(ctx context.Context, env *Env, req SavingsRequest) (*report.Savings
 			notTaken++
 			r.Records, r.Reason = report.RecordsNotTaken, plan.Reasons[i]
 			r.RecordedQueries, r.RecordedSamples, r.RecordedBasis = rc.Queries, rc.SamplesScanned, report.BasisRaw
-			recQueries += rc.Queries
-			if rc.SamplesScanned != nil {
-				recSamples += *rc.SamplesScanned
-			} else {
-				recSamplesKnown = false
-			}
 		default:
 			n := plan.Samples[i]
 			r.RecordedQueries, r.RecordedSamples, r.RecordedBasis = plan.Queries[i], &n, report.BasisComputed
-			if e := rec[i]; e.Err == nil && e.Path == slo.PathRecorded {
+			if e, ok := recByID[ev.SLO.ID()]; ok && e.Err == nil && e.Path == slo.PathRecorded {
 				present++
 				r.Records = report.RecordsPresent
 			} else {
 				missing++
 				r.Records = report.RecordsMissing
-				if e.Err != nil {
+				if ok && e.Err != nil {
 					r.Reason = missingReason(e.Err.Error())
 				}
 				recSamples += n
@@ -149,7 +186,7 @@ func savingsNotes(s *report.Savings, source string, present, missing, notTaken i
 		notes = append(notes, fmt.Sprintf("Recorded, fleet: measured for the %s whose records the server has, computed for the %s whose records are missing or do not fill their windows.", sloCount(present), sloCount(missing)))
 	}
 	if notTaken > 0 {
-		notes = append(notes, fmt.Sprintf("%s cannot read records (the reason is in JSON: a raw SLI, or a window that is no whole number of 5m records): the raw cost counts on both paths.", sloCount(notTaken)))
+		notes = append(notes, fmt.Sprintf("%s cannot read records (the reason is in JSON: a raw SLI, a group of a grouped SLO, a composite, budget adjustments in its windows, or a window that is no whole number of 5m records): each row shows its raw cost on both paths; the recorded fleet counts them measured once, evaluated alone under --recorded auto.", sloCount(notTaken)))
 	}
 	if s.Fleet.RawSamples == nil {
 		notes = append(notes, fmt.Sprintf("Samples: n/a: %s reported no query statistics (VictoriaMetrics and Prometheus before 2.35 do not); the queries still compare.", source))

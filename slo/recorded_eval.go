@@ -141,6 +141,12 @@ func recordedWindows(e Evaluation, windowOnly bool) (*fastPlan, string) {
 	if e.SLO.Group != nil {
 		return nil, "a group of a grouped SLO has no recorded series of its own"
 	}
+	if e.SLO.SLI.Kind == Composite {
+		return nil, "a composite SLO is measured from its members (nines rules records them, not it)"
+	}
+	if e.adj != nil {
+		return nil, adjustedPathReason
+	}
 	if e.Elapsed < RecordedInterval {
 		return nil, "the window is shorter than one record (" + PromQLDuration(RecordedInterval) + ")"
 	}

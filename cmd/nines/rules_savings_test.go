@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,74 @@ slos:
 	}
 	if !strings.Contains(strings.Join(s.Notes, "\n"), "measured for the 1 SLO whose records the server has, computed for the 1 SLO") {
 		t.Errorf("notes: %q", s.Notes)
+	}
+
+	// A grouped SLO (a row per group, in its place) and a composite cannot
+	// read records: their raw cost counts on both paths, the rows after
+	// them keep their own figures, and the recorded fleet counts the fast
+	// path's SLOs and the raw cost of the others once each.
+	write("grp.yaml", `version: nines/v1
+service: grp
+tier: gold
+slos:
+  - name: availability
+    group_by: [service]
+    sli:
+      events:
+        bad: sum(increase(sv_requests_total{code="500"}[{{.window}}]))
+        total: sum(increase(sv_requests_total[{{.window}}]))
+`)
+	write("both.yaml", `version: nines/v1
+service: both
+tier: gold
+slos:
+  - name: journey
+    composite: {method: weighted, slos: [rec/availability, plain/availability]}
+`)
+	code, out, errOut = runWithEnv(nil, "rules", "--savings=json", "--specs", dir, "--prometheus.url", srv.URL, "--at", savingsEnd.Format(time.RFC3339))
+	if code != exitOK {
+		t.Fatalf("with a group and a composite: exit %d: %s", code, errOut)
+	}
+	var mixed report.Savings
+	if err := json.Unmarshal([]byte(out), &mixed); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	notTakenRaw := int64(0)
+	for _, x := range mixed.SLOs {
+		rows = append(rows, x.Service+"/"+x.SLO+" "+x.Records)
+		switch x.Service {
+		case "rec", "plain":
+			// Their raw queries now also serve the groups (one batched
+			// query per window for every service value), so they list
+			// more raw samples; their recorded side is their own.
+			if w := by[x.Service]; x.Records != w.Records || *x.RawSamples < *w.RawSamples || *x.RecordedSamples != *w.RecordedSamples {
+				t.Errorf("%s beside a group and a composite: %+v, alone %+v", x.Service, x, w)
+			}
+		default:
+			// The composite's queries are its members' (listed under them):
+			// it has none of its own.
+			if x.Records != report.RecordsNotTaken || (x.RawSamples == nil) != (x.RawQueries == 0) {
+				t.Errorf("%s/%s: %+v; want not_recordable with its raw cost", x.Service, x.SLO, x)
+				continue
+			}
+			if x.RawSamples != nil {
+				notTakenRaw += *x.RawSamples
+			}
+		}
+	}
+	wantRows := []string{"both/journey not_recordable", "grp/availability{service=\"plain\"} not_recordable",
+		"grp/availability{service=\"ratio\"} not_recordable", "grp/availability{service=\"rec\"} not_recordable",
+		"plain/availability missing", "ratio/availability not_recordable", "rec/availability present"}
+	if !slices.Equal(rows, wantRows) {
+		t.Errorf("rows %q, want %q", rows, wantRows)
+	}
+	// The rest, measured once: ratio's own queries, and the groups' (one
+	// query finds them, then a bad and a total query per window and one
+	// coverage query, batched over the three values): at most what their
+	// rows list, since the groups' rows each list the shared queries.
+	if mf := mixed.Fleet; mf.RecordedSamples == nil || *mf.RecordedSamples <= 2*recSamples+*ratio.RawSamples || *mf.RecordedSamples >= 2*recSamples+notTakenRaw {
+		t.Errorf("fleet recorded samples %v, want between %d and %d (rec measured, plain computed, the rest measured once)", mf.RecordedSamples, 2*recSamples+*ratio.RawSamples, 2*recSamples+notTakenRaw)
 	}
 
 	// The table names the basis; without -o or --dir no rules are written
