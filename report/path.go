@@ -154,3 +154,16 @@ func advicePathNote(a *Advice) string {
 	}
 	return "path: " + p + " (achieved figures, priced as nines cost prices each period); the incident scan reads raw data."
 }
+
+// whatIfPathNote says which data the what-if's budgets were measured
+// from; the traffic weight reads raw data.
+func whatIfPathNote(r *WhatIfReport) string {
+	var ids, paths []string
+	for _, s := range r.SLOs {
+		ids, paths = append(ids, r.Service+"/"+s.SLO), append(paths, s.Path)
+	}
+	if p := pathSummary(ids, paths); p != "" {
+		return "path: " + p + "; the traffic weight reads raw data."
+	}
+	return ""
+}

@@ -86,7 +86,7 @@ func periodData(t *testing.T) ([]byte, float64, float64) {
 	if err := omtext.Write(&b, fams); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes(), bad(minutes) - bad(24 * 60), total(minutes) - total(24*60)
+	return b.Bytes(), bad(minutes) - bad(24*60), total(minutes) - total(24*60)
 }
 
 // costSLO runs cost -o json over [from, to] and returns the shop SLO's row.
