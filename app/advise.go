@@ -107,6 +107,7 @@ func NewAdvice(cat *slo.Catalog, reps []*report.CostReport) *report.Advice {
 				continue
 			}
 			a := adviseSLO(svc, s, achievedSpread(reps, svc.Name, s.Name), ceiling, inc, sla[svc.Name] == s.Name)
+			a.Path, a.PathReason = advisePath(reps, svc.Name, s.Name)
 			if a.Change == report.ChangeRaise || a.Change == report.ChangeLower {
 				out.Changes++
 			}
@@ -116,6 +117,37 @@ func NewAdvice(cat *slo.Catalog, reps []*report.CostReport) *report.Advice {
 	sort.Strings(out.Warnings)
 	out.Warnings = slices.Compact(out.Warnings)
 	return out
+}
+
+// advisePath is the data an SLO's achieved figures were measured from
+// over reps: raw or recorded when every period agrees, else mixed; the
+// reason is the last period's that read raw data with records allowed.
+func advisePath(reps []*report.CostReport, service, name string) (string, string) {
+	var paths []string
+	reason := ""
+	for _, r := range reps {
+		for _, sc := range r.Services {
+			if sc.Service != service {
+				continue
+			}
+			for _, o := range sc.SLOs {
+				if o.SLO != name {
+					continue
+				}
+				paths = append(paths, o.Path)
+				if o.PathReason != "" {
+					reason = r.Period.Name + ": " + o.PathReason
+				}
+			}
+		}
+	}
+	switch ps := slices.Compact(paths); len(ps) {
+	case 0:
+		return "", reason
+	case 1:
+		return ps[0], reason
+	}
+	return report.PathMixed, reason
 }
 
 func serviceNamed(cat *slo.Catalog, name string) (slo.Service, bool) {

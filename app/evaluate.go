@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/nines-sre/nines/budget"
 	"github.com/nines-sre/nines/cost"
@@ -200,4 +201,14 @@ func newComposite(e slo.Evaluation) *report.CompositeStatus {
 		out.Members = append(out.Members, cm)
 	}
 	return out
+}
+
+// recordedAt is the time of the evaluation's last record, nil on the raw
+// path.
+func recordedAt(e slo.Evaluation) *time.Time {
+	if e.RecordedAt.IsZero() {
+		return nil
+	}
+	t := e.RecordedAt.UTC()
+	return &t
 }

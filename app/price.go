@@ -200,7 +200,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	p.src = src
 	// A priced period reads each SLO's measurement over the period, never its
 	// burn rates at the period's end.
-	evals, err := evaluate(p.ctx, p.src, p.slos, slo.EvalOptions{At: p.at, Period: &period, WindowOnly: true})
+	evals, err := evaluate(p.ctx, p.src, p.slos, slo.EvalOptions{At: p.at, Period: &period, WindowOnly: true, Recorded: p.env.Recorded})
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 		var wg sync.WaitGroup
 		for i := range months {
 			wg.Go(func() {
-				months[i].Evals = slo.Evaluate(p.ctx, p.src, slaSLOs, slo.EvalOptions{At: p.at, Period: &months[i].Month, WindowOnly: true})
+				months[i].Evals = slo.Evaluate(p.ctx, p.src, slaSLOs, slo.EvalOptions{At: p.at, Period: &months[i].Month, WindowOnly: true, Recorded: p.env.Recorded})
 			})
 		}
 		wg.Wait()
@@ -365,9 +365,9 @@ func NewCostReport(in CostInput) (*report.CostReport, error) {
 		Incidents:  []report.IncidentCost{},
 		Totals:     []report.CurrencyTotal{},
 
-		IncidentFiles: in.IncidentFiles,
-		MinCoverage:   in.MinCoverage,
-		SLAMonths:     []report.SLAMonth{},
+		IncidentFiles: in.IncidentFiles, IncidentScanPath: slo.PathRaw,
+		MinCoverage: in.MinCoverage,
+		SLAMonths:   []report.SLAMonth{},
 	}
 	evals := map[string][]slo.Evaluation{}
 	for _, e := range in.Evals {
@@ -480,6 +480,7 @@ func priceService(svc slo.Service, es []slo.Evaluation, scan slo.ServiceScan, in
 		sc := report.SLOCost{
 			SLO: e.SLO.Name, Kind: string(e.SLO.SLI.Kind), Objective: e.SLO.Objective, DataState: string(e.SLI.State),
 			Reason: e.SLI.Reason, RevenueImpact: m.Revenue.ImpactOf(e.SLO.Name), Coverage: Coverage(e),
+			Path: e.Path, PathReason: e.PathReason, RecordedAt: recordedAt(e),
 		}
 		if s, ok := scanned[e.SLO.Name]; ok {
 			sc.IncidentThreshold, sc.DataCoverage = s.Threshold, s.Coverage()

@@ -48,7 +48,7 @@ func judgeMonths(ms []slo.Evaluation, met *bool) ([]report.SLOMonth, *bool) {
 	out := make([]report.SLOMonth, 0, len(ms))
 	withData, all := 0, true
 	for _, e := range ms {
-		m := report.SLOMonth{Month: e.Period, Start: e.Start.UTC(), End: e.Start.Add(e.Length).UTC(), DataState: string(e.SLI.State), Coverage: Coverage(e)}
+		m := report.SLOMonth{Month: e.Period, Start: e.Start.UTC(), End: e.Start.Add(e.Length).UTC(), DataState: string(e.SLI.State), Coverage: Coverage(e), Path: e.Path}
 		switch {
 		case e.Err != nil:
 			m.DataState = report.ConditionError
@@ -128,7 +128,7 @@ func (p *pricer) sloMonths(period slo.Period, end time.Time) map[string][]slo.Ev
 	var wg sync.WaitGroup
 	for i, m := range list {
 		wg.Go(func() {
-			evals[i] = slo.Evaluate(p.ctx, p.src, m.slos, slo.EvalOptions{At: p.at, Period: &m.period, WindowOnly: true})
+			evals[i] = slo.Evaluate(p.ctx, p.src, m.slos, slo.EvalOptions{At: p.at, Period: &m.period, WindowOnly: true, Recorded: p.env.Recorded})
 		})
 	}
 	wg.Wait()
@@ -159,7 +159,7 @@ func slaMonths(svc slo.Service, months []MonthEvaluation) []report.SLAMonth {
 			}
 			row := report.SLAMonth{
 				Service: svc.Name, SLO: name, Month: mo.Month.Name, Start: mo.Month.Start.UTC(), End: mo.Month.End.UTC(),
-				Currency: m.Currency, Coverage: Coverage(e), MonthlyContractValue: m.SLA.MonthlyContractValue, Share: mo.Share,
+				Currency: m.Currency, Coverage: Coverage(e), Path: e.Path, MonthlyContractValue: m.SLA.MonthlyContractValue, Share: mo.Share,
 			}
 			if e.Err == nil && e.SLI.State == slo.DataOK {
 				c := cost.Credit(m, mo.Month.Name, e.Status.Availability, mo.Share)

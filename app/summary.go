@@ -108,10 +108,11 @@ func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary 
 		}
 		for _, o := range svc.SLOs {
 			so := report.SLOSummary{SLO: o.SLO, Objective: o.Objective, DataState: o.DataState, Achieved: o.Availability, Nines: o.Nines, BudgetUsed: o.BudgetUsed, Met: o.Met,
-				Coverage: o.Coverage, Months: o.Months}
+				Coverage: o.Coverage, Months: o.Months, Path: o.Path, PathReason: o.PathReason}
 			if ps != nil {
 				for _, po := range ps.SLOs {
 					if po.SLO == o.SLO {
+						so.PreviousPath = po.Path
 						so.PreviousCoverage = num(po.Coverage)
 						if so.ComparisonReason = cmp.why(o.Coverage, po.Coverage, svc.Service+"/"+o.SLO); so.ComparisonReason == "" {
 							so.Previous = po.Availability

@@ -207,6 +207,10 @@ func sleep(ctx context.Context, w VerifyWatch, d time.Duration) error {
 	}
 }
 
+// VerifyPathReason is why verify reads raw data: its windows are not on
+// the recorded series' grid.
+const VerifyPathReason = "verify measures [deploy, evaluation time] and its baseline at their own ends, which the 5m records of nines rules do not fall on (docs/fast-path.md)"
+
 // verifyOnce measures every SLO since the deploy and over its baseline at
 // at, and decides.
 func verifyOnce(ctx context.Context, src Source, svc slo.Service, slos []slo.SLO, at time.Time, req VerifyRequest) (*report.Verification, error) {
@@ -238,6 +242,7 @@ func verifyOnce(ctx context.Context, src Source, svc slo.Service, slos []slo.SLO
 		Owner:    report.Owner{Team: svc.Owner.Team, Contact: svc.Owner.Contact},
 		Baseline: req.Baseline, Confidence: req.Confidence, MaxBurnHeld: gate.MaxBurnHeld,
 		OnInconclusive: req.OnInconclusive, Source: src.String(), SLOs: []report.VerifySLO{}, Warnings: []string{},
+		Path: slo.PathRaw, PathReason: VerifyPathReason,
 	}
 	var verdicts []gate.VerifyVerdict
 	notes := evalNotes(append(append([]slo.Evaluation{}, after...), base...))

@@ -76,7 +76,7 @@ func WhatIf(ctx context.Context, env *Env, req WhatIfRequest) (*report.WhatIfRep
 	if err != nil {
 		return nil, Notes{}, err
 	}
-	evals, err := evaluate(ctx, src, slos, slo.EvalOptions{At: env.At})
+	evals, err := evaluate(ctx, src, slos, slo.EvalOptions{At: env.At, Recorded: env.Recorded})
 	if err != nil {
 		return nil, Notes{}, err
 	}
@@ -102,7 +102,7 @@ func WhatIf(ctx context.Context, env *Env, req WhatIfRequest) (*report.WhatIfRep
 		in.Current = slo.CalendarPeriod(slo.Month, env.At, loc)
 		for _, s := range slos {
 			if s.Name == name {
-				in.MonthEvals = slo.Evaluate(ctx, src, []slo.SLO{s}, slo.EvalOptions{At: env.At, Period: &in.Current, WindowOnly: true})
+				in.MonthEvals = slo.Evaluate(ctx, src, []slo.SLO{s}, slo.EvalOptions{At: env.At, Period: &in.Current, WindowOnly: true, Recorded: env.Recorded})
 			}
 		}
 	}
@@ -236,7 +236,7 @@ func newWhatIfReport(in whatIfInput) *report.WhatIfReport {
 		}
 		after[i] = withOutage(e, d, in.ErrorRatio)
 		w := report.WhatIfSLO{SLO: e.SLO.Name, Objective: e.SLO.Objective, Window: e.SLO.Window.String(), DataState: string(e.SLI.State),
-			Hit: hit, OutageMinutes: cost.DowntimeMinutes(in.ErrorRatio, d), FiringAfter: []string{}}
+			Hit: hit, OutageMinutes: cost.DowntimeMinutes(in.ErrorRatio, d), FiringAfter: []string{}, Path: e.Path, PathReason: e.PathReason}
 		r.Warn = append(r.Warn, e.Warnings...)
 		switch {
 		case e.Err != nil:

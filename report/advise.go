@@ -67,6 +67,11 @@ type SLOAdvice struct {
 	Tier     string `json:"tier"`
 	Owner    Owner  `json:"owner"`
 	Currency string `json:"currency"`
+	// Path is the data the achieved figures were measured from over the
+	// periods: raw, recorded, or mixed (some periods each); PathReason is
+	// why raw data where records were allowed ("2026-Q2: ...").
+	Path       string `json:"path"`
+	PathReason string `json:"path_reason,omitempty"`
 	// Objective is the current objective.
 	Objective float64        `json:"objective"`
 	Achieved  AchievedSpread `json:"achieved"`
@@ -268,6 +273,9 @@ func (a *Advice) Grids(o GridOptions) []Grid {
 		}
 		g.Notes = append(g.Notes, fmt.Sprintf("%s data for less than %s of the periods: %s achieved figures and incidents count only the time measured.",
 			who, Percent(a.Method.MinCoverage, 0), whose))
+	}
+	if n := advicePathNote(a); n != "" {
+		g.Notes = append(g.Notes, n)
 	}
 	for _, w := range a.Warnings {
 		g.Notes = append(g.Notes, "Warning: "+w)

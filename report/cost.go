@@ -56,6 +56,11 @@ type CostReport struct {
 	// IncidentFiles are the incidents files read: the one --incidents
 	// names, or the specs' incident_files (empty for none).
 	IncidentFiles []string `json:"incident_files"`
+	// IncidentScanPath is the data the incident scan reads: always raw
+	// (range queries at the detection step, which the 5m records do not
+	// serve); each SLO's Path says where its figures over the period came
+	// from.
+	IncidentScanPath string `json:"incident_scan_path"`
 	// Stats is the cost of the queries sent to price the period, with
 	// --stats only.
 	Stats *QueryStats `json:"stats,omitempty"`
@@ -162,6 +167,15 @@ type SLOCost struct {
 	// with every event counted.
 	Adjustments []Adjustment `json:"adjustments,omitempty"`
 	Raw         *RawBudget   `json:"raw,omitempty"`
+	// Path is the data the figures over the period were measured from:
+	// raw or recorded (the series of nines rules, docs/fast-path.md);
+	// PathReason says why an SLO read raw data when records were allowed,
+	// RecordedAt is the last record's time on the recorded path. The
+	// incident scan reads raw data whatever the path
+	// (CostReport.IncidentScanPath).
+	Path       string     `json:"path"`
+	PathReason string     `json:"path_reason,omitempty"`
+	RecordedAt *time.Time `json:"recorded_at,omitempty"`
 }
 
 // SLOMonth is an SLO over one calendar month of a longer period.
@@ -174,6 +188,8 @@ type SLOMonth struct {
 	BudgetUsed   *float64  `json:"budget_used"`
 	Met          *bool     `json:"met"`
 	Coverage     float64   `json:"coverage"`
+	// Path is the data the month was measured from: raw or recorded.
+	Path string `json:"path"`
 }
 
 // SLAMonth is one calendar month of a service's SLA.
@@ -194,6 +210,8 @@ type SLAMonth struct {
 	// Share is the fraction of the month inside the priced period.
 	Share  float64 `json:"month_share"`
 	Credit float64 `json:"credit"`
+	// Path is the data the month was measured from: raw or recorded.
+	Path string `json:"path"`
 }
 
 // Breakdown is a cost by component with the lines behind each figure.

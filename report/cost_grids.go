@@ -175,6 +175,9 @@ func CostSLOsGrid(r *CostReport) Grid {
 		}
 	}
 	g.Notes = append(g.Notes, costAdjustmentNotes(r)...)
+	if n := CostPathNote(r); n != "" {
+		g.Notes = append(g.Notes, n)
+	}
 	g.Notes = append(g.Notes, fmt.Sprintf("Data coverage %s of the period (the mean of the SLOs').", Percent(r.Coverage, 1)))
 	if len(low) > 0 {
 		g.Notes = append(g.Notes, fmt.Sprintf("Under %s coverage, figures rest on part of the period: %s.", Percent(r.MinCoverage, 0), strings.Join(low, ", ")))

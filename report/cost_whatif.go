@@ -131,7 +131,12 @@ type WhatIfSLO struct {
 	DataState string  `json:"data_state"`
 	// Hit is whether the outage hits this SLO; OutageMinutes is the outage
 	// in downtime-equivalent minutes (0 when not hit).
-	Hit                    bool     `json:"hit"`
+	Hit bool `json:"hit"`
+	// Path is the data the budgets were measured from: raw or recorded
+	// (docs/fast-path.md); PathReason says why raw data when records were
+	// allowed.
+	Path                   string   `json:"path"`
+	PathReason             string   `json:"path_reason,omitempty"`
 	OutageMinutes          float64  `json:"outage_minutes"`
 	BudgetMinutes          *float64 `json:"budget_minutes"`
 	BudgetLeftBefore       *float64 `json:"budget_left_before"`
@@ -286,6 +291,9 @@ func WhatIfGrids(r *WhatIfReport, wide bool) []Grid {
 		bg.Rows = append(bg.Rows, row)
 	}
 	bg.Notes = append(bg.Notes, r.Note)
+	if n := whatIfPathNote(r); n != "" {
+		bg.Notes = append(bg.Notes, n)
+	}
 	if !wide {
 		bg.Notes = wrapNotes(bg.Notes, NarrowWidth)
 	}

@@ -9,6 +9,9 @@ import (
 const (
 	pathRaw      = "raw"
 	pathRecorded = "recorded"
+	// PathMixed is an SLO measured over several periods, some from raw
+	// data and some from the recorded series (nines advise).
+	PathMixed = "mixed"
 )
 
 // pathNoteNames is the most SLOs a path note names.
@@ -78,4 +81,89 @@ func statusSLOs(svcs []ServiceStatus) []SLOStatus {
 		out = append(out, s.SLOs...)
 	}
 	return out
+}
+
+// CostPathNote is the line under the SLOs of a priced period: which data
+// each SLO's figures over the period were measured from, and that the
+// incident scan reads raw data (docs/fast-path.md). Empty when no SLO
+// says.
+func CostPathNote(r *CostReport) string {
+	if r == nil {
+		return ""
+	}
+	var ids, paths []string
+	for _, s := range r.Services {
+		for _, o := range s.SLOs {
+			ids, paths = append(ids, s.Service+"/"+o.SLO), append(paths, o.Path)
+		}
+	}
+	p := pathSummary(ids, paths)
+	if p == "" {
+		return ""
+	}
+	return "path: " + p + " over " + r.Period.Name + "; the incident scan reads raw data (range queries at the detection step)."
+}
+
+// summaryPathNotes are the lines under the summary's SLOs: which data
+// each SLO's figures came from, in the period and, where it differs, the
+// previous one.
+func summaryPathNotes(s *Summary) []string {
+	var ids, paths, prev []string
+	for _, svc := range s.Services {
+		for _, o := range svc.SLOs {
+			ids, paths = append(ids, svc.Service+"/"+o.SLO), append(paths, o.Path)
+			prev = append(prev, o.PreviousPath)
+		}
+	}
+	cur := pathSummary(ids, paths)
+	if cur == "" {
+		return nil
+	}
+	out := []string{"path: " + cur + " over " + s.Period.Name + "; the incident scan reads raw data (range queries at the detection step)."}
+	if p := pathSummary(ids, prev); p != "" && p != cur {
+		out = append(out, "path: "+p+" over "+s.PreviousPeriod.Name+".")
+	}
+	return out
+}
+
+// advicePathNote is the line under the advice: which data the achieved
+// figures over the periods came from; the incident scan reads raw data.
+func advicePathNote(a *Advice) string {
+	var ids, paths, mixed []string
+	for _, s := range a.SLOs {
+		id := s.Service + "/" + s.SLO
+		if s.Path == PathMixed {
+			mixed = append(mixed, id)
+			continue
+		}
+		ids, paths = append(ids, id), append(paths, s.Path)
+	}
+	p := pathSummary(ids, paths)
+	if len(mixed) > 0 {
+		list := strings.Join(mixed[:min(len(mixed), pathNoteNames)], ", ")
+		if len(mixed) > pathNoteNames {
+			list += fmt.Sprintf(" and %d more", len(mixed)-pathNoteNames)
+		}
+		if p != "" {
+			p += "; "
+		}
+		p += "raw data in some periods and the recorded series in others for " + list
+	}
+	if p == "" {
+		return ""
+	}
+	return "path: " + p + " (achieved figures, priced as nines cost prices each period); the incident scan reads raw data."
+}
+
+// whatIfPathNote says which data the what-if's budgets were measured
+// from; the traffic weight reads raw data.
+func whatIfPathNote(r *WhatIfReport) string {
+	var ids, paths []string
+	for _, s := range r.SLOs {
+		ids, paths = append(ids, r.Service+"/"+s.SLO), append(paths, s.Path)
+	}
+	if p := pathSummary(ids, paths); p != "" {
+		return "path: " + p + "; the traffic weight reads raw data."
+	}
+	return ""
 }

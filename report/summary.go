@@ -144,6 +144,13 @@ type SLOSummary struct {
 	Months []SLOMonth `json:"months,omitempty"`
 	// ComparisonReason says why Previous and Change are null, if they are.
 	ComparisonReason string `json:"comparison_reason,omitempty"`
+	// Path is the data the period's figures were measured from: raw or
+	// recorded (docs/fast-path.md); PathReason says why raw data when
+	// records were allowed; PreviousPath is the previous period's path,
+	// empty without one.
+	Path         string `json:"path"`
+	PathReason   string `json:"path_reason,omitempty"`
+	PreviousPath string `json:"previous_path,omitempty"`
 }
 
 // CostDriver is one of the services that cost the most.
@@ -344,6 +351,7 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 	for _, r := range reasons {
 		sg.Notes = append(sg.Notes, "n/a: "+r+".")
 	}
+	sg.Notes = append(sg.Notes, summaryPathNotes(s)...)
 	dg := Grid{Title: "Top cost drivers", Header: []string{"RANK", "SERVICE", "COST", "SHARE", "MAIN COMPONENT", "LARGEST INCIDENT"}}
 	for _, d := range s.TopCostDrivers {
 		largest := "-"

@@ -62,10 +62,14 @@ type Verification struct {
 	Confidence float64 `json:"confidence"`
 	// MaxBurnHeld is the burn rate a regression must significantly exceed
 	// to fail.
-	MaxBurnHeld float64     `json:"max_burn_held"`
-	Source      string      `json:"source"`
-	SLOs        []VerifySLO `json:"slos"`
-	Warnings    []string    `json:"warnings"`
+	MaxBurnHeld float64 `json:"max_burn_held"`
+	Source      string  `json:"source"`
+	// Path is the data every SLO was measured from: raw (verify does not
+	// read the recorded series); PathReason says why.
+	Path       string      `json:"path"`
+	PathReason string      `json:"path_reason"`
+	SLOs       []VerifySLO `json:"slos"`
+	Warnings   []string    `json:"warnings"`
 	// Watch is the --watch run, or null.
 	Watch *VerifyWatch `json:"watch"`
 	CI    GateCI       `json:"ci"`
@@ -261,6 +265,18 @@ func (v Verification) baselineLine() string {
 		b, trimFloat(v.Confidence*100)+"%", trimFloat(v.MaxBurnHeld))
 }
 
+// pathLine says which data the SLOs were measured from, and why.
+func (v Verification) pathLine() string {
+	which := v.Path + " data"
+	if v.Path == pathRecorded {
+		which = "the recorded series"
+	}
+	if v.PathReason == "" {
+		return which + " for every SLO"
+	}
+	return which + " for every SLO: " + v.PathReason
+}
+
 func (v Verification) decisionLine() string {
 	s := fmt.Sprintf("%s at %s, source %s", v.ID, v.At.UTC().Format(time.RFC3339), v.Source)
 	if v.Decision != nil {
@@ -292,6 +308,9 @@ func writeVerifyText(w io.Writer, v Verification, wide bool) error {
 	b.WriteString("\n")
 	const indent = "             "
 	line("Baseline:  ", indent, v.baselineLine())
+	if v.Path != "" {
+		line("Data:      ", indent, v.pathLine())
+	}
 	if v.Watch != nil {
 		line("Watch:     ", indent, fmt.Sprintf("%d rounds every %s, up to %s; ended: %s", v.Watch.Rounds,
 			Duration(time.Duration(v.Watch.IntervalSeconds*float64(time.Second))),
@@ -327,6 +346,9 @@ func WriteVerifyMarkdown(w io.Writer, v Verification) error {
 		return err
 	}
 	fmt.Fprintf(&b, "\nBaseline: %s · Verify %s\n", mdEscape(v.baselineLine()), mdEscape(v.decisionLine()))
+	if v.Path != "" {
+		fmt.Fprintf(&b, "\nData: %s\n", mdEscape(v.pathLine()))
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("could not write the verification: %w", err)
 	}

@@ -253,6 +253,9 @@ func servicesTable(r *CostReport) table {
 	t := newTable("Services", cols, rows)
 	t.notes = []string{"MISSED: availability below the objective (for a monthly SLO over a longer period: in any month). Budget used over 75% is amber, over 100% red.",
 		"Data coverage: the share of incident detection steps with data; period coverage: the share of the period the SLI has data for."}
+	if n := CostPathNote(r); n != "" {
+		t.notes = append(t.notes, n)
+	}
 	return t
 }
 

@@ -64,7 +64,7 @@ func (g *globalOptions) addFlags(root *cobra.Command) {
 	f.IntVar(&g.concurrency, "query.concurrency", 8, "queries in flight at once")
 	f.StringVar(&g.logFormat, "log.format", "text", "log format on stderr: text or json")
 	f.StringVar(&g.logLevel, "log.level", "warn", "log level: debug, info, warn or error")
-	f.StringVar(&g.recorded, "recorded", string(slo.RecordedAuto), "what burn, status and gate read: auto (the recorded series of nines rules where they cover every window, raw data elsewhere), always (recorded series only) or never (raw data only); docs/fast-path.md")
+	f.StringVar(&g.recorded, "recorded", string(slo.RecordedAuto), "what burn, status, gate, cost, report, summary and advise read (cost and report: the measurement over the period; their incident scan reads raw data): auto (the recorded series of nines rules where they cover every window, raw data elsewhere), always (recorded series only) or never (raw data only); docs/fast-path.md")
 }
 
 // statsHelp is the --stats paragraph of the help of burn, status and cost.
