@@ -144,6 +144,11 @@ type SLOSummary struct {
 	Months []SLOMonth `json:"months,omitempty"`
 	// ComparisonReason says why Previous and Change are null, if they are.
 	ComparisonReason string `json:"comparison_reason,omitempty"`
+	// Adjustments are the budget adjustments applied to the period
+	// (docs/adjustments.md): Achieved is adjusted, Raw has the figures
+	// with every event counted.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	Raw         *RawBudget   `json:"raw,omitempty"`
 }
 
 // CostDriver is one of the services that cost the most.
@@ -344,6 +349,7 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 	for _, r := range reasons {
 		sg.Notes = append(sg.Notes, "n/a: "+r+".")
 	}
+	sg.Notes = append(sg.Notes, summaryAdjustmentNotes(s)...)
 	dg := Grid{Title: "Top cost drivers", Header: []string{"RANK", "SERVICE", "COST", "SHARE", "MAIN COMPONENT", "LARGEST INCIDENT"}}
 	for _, d := range s.TopCostDrivers {
 		largest := "-"
