@@ -240,7 +240,7 @@ func (p *pricer) price(period slo.Period) (*report.CostReport, error) {
 	}
 	scans := slo.Scan(p.ctx, p.src, p.slos, slo.ScanOptions{
 		Start: period.Start, End: end, Step: p.step, Sparse: p.sparse, MergeGap: p.det.MergeGap, Threshold: p.det.Threshold,
-		Location: p.loc, Records: p.records, Progress: progress,
+		Location: p.loc, Records: p.records, Progress: progress, Groups: scanGroups(evals),
 	})
 	if p.ctx.Err() != nil {
 		return nil, fmt.Errorf("incident detection stopped: %w", context.Cause(p.ctx))

@@ -108,7 +108,7 @@ func NewSummary(cat *slo.Catalog, cur, prev *report.CostReport) *report.Summary 
 		}
 		for _, o := range svc.SLOs {
 			so := report.SLOSummary{SLO: o.SLO, Objective: o.Objective, DataState: o.DataState, Achieved: o.Availability, Nines: o.Nines, BudgetUsed: o.BudgetUsed, Met: o.Met,
-				Coverage: o.Coverage, Months: o.Months, Path: o.Path, PathReason: o.PathReason}
+				Coverage: o.Coverage, Months: o.Months, Path: o.Path, PathReason: o.PathReason, Adjustments: o.Adjustments, Raw: o.Raw}
 			if ps != nil {
 				for _, po := range ps.SLOs {
 					if po.SLO == o.SLO {

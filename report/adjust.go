@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -119,6 +120,50 @@ func costAdjustmentNotes(r *CostReport) []string {
 			line := s.Service + "/" + o.SLO + ": "
 			if o.Availability != nil && o.Raw != nil && o.Raw.Availability != nil {
 				line += fmt.Sprintf("availability %s adjusted, %s raw; ", Percent(*o.Availability, 3), Percent(*o.Raw.Availability, 3))
+			}
+			out = append(out, line+AdjustmentLine(o.Adjustments, nil, nil))
+		}
+	}
+	return out
+}
+
+// adjustmentColumns are the columns every CSV row of an SLO ends with
+// (docs/csv.md): its raw figures beside the adjusted ones, and the reasons
+// of the adjustments applied, empty when none.
+var adjustmentColumns = []string{"raw_error_ratio", "raw_availability", "raw_budget_left_ratio", "adjustments"}
+
+// adjustmentValues are an SLO's values in adjustmentColumns.
+func adjustmentValues(as []Adjustment, raw *RawBudget) []any {
+	if raw == nil {
+		return []any{nil, nil, nil, AdjustmentReasons(as)}
+	}
+	return []any{raw.ErrorRatio, raw.Availability, raw.BudgetLeft, AdjustmentReasons(as)}
+}
+
+// AdjustmentReasons are the reasons of the adjustments applied, each once
+// in the order first applied, joined with "; "; empty when none.
+func AdjustmentReasons(as []Adjustment) string {
+	var out []string
+	for _, a := range as {
+		if !slices.Contains(out, a.Reason) {
+			out = append(out, a.Reason)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// summaryAdjustmentNotes name the adjustments applied to each SLO of a
+// summary, with its raw availability beside the adjusted one.
+func summaryAdjustmentNotes(s *Summary) []string {
+	var out []string
+	for _, svc := range s.Services {
+		for _, o := range svc.SLOs {
+			if len(o.Adjustments) == 0 {
+				continue
+			}
+			line := "Adjusted " + svc.Service + "/" + o.SLO + ": "
+			if o.Achieved != nil && o.Raw != nil && o.Raw.Availability != nil {
+				line += fmt.Sprintf("achieved %s adjusted, %s raw; ", Percent(*o.Achieved, 3), Percent(*o.Raw.Availability, 3))
 			}
 			out = append(out, line+AdjustmentLine(o.Adjustments, nil, nil))
 		}

@@ -40,6 +40,7 @@ func (r *BurnReport) Records() (*MachineTable, error) {
 		cols = append(cols, "burn_rate_"+w)
 	}
 	cols = append(cols, burnTailColumns...)
+	cols = append(cols, adjustmentColumns...)
 	if r.Stats != nil {
 		cols = append(cols, statsColumns...)
 	}
@@ -68,8 +69,9 @@ func burnRow(s SLOStatus, windows []string) []any {
 	for _, w := range windows {
 		row = append(row, burnRateOf(s, w))
 	}
-	return append(row, exhausted, s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"),
+	row = append(row, exhausted, s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"),
 		s.Owner.Team, s.Owner.Contact, s.Reason, s.Error)
+	return append(row, adjustmentValues(s.Adjustments, s.Raw)...)
 }
 
 // severityFiring is whether an alert of severity fires for s.
@@ -95,10 +97,10 @@ var statusColumns = []string{"service", "tier", "service_status", "slo", "condit
 // Records implements Records: a row per SLO, with its service's status
 // (docs/csv.md).
 func (r *StatusReport) Records() (*MachineTable, error) {
-	cols := statusColumns
+	cols := append(slices.Clip(statusColumns), adjustmentColumns...)
 	var stats func(service, slo string) []any
 	if r.Stats != nil {
-		cols = append(slices.Clip(cols), statsColumns...)
+		cols = append(cols, statsColumns...)
 		stats = func(service, slo string) []any { return statsValues(r.Stats.costOf(service, slo)) }
 	} else {
 		stats = func(string, string) []any { return nil }
@@ -107,7 +109,7 @@ func (r *StatusReport) Records() (*MachineTable, error) {
 	for _, svc := range r.Services {
 		if len(svc.SLOs) == 0 {
 			row := []any{svc.Service, svc.Tier, svc.Status, nil, nil, nil, nil, nil, nil, optTime(r.At, r.At.Location()),
-				nil, nil, nil, nil, nil, nil, nil, nil, svc.Owner.Team, svc.Owner.Contact}
+				nil, nil, nil, nil, nil, nil, nil, nil, svc.Owner.Team, svc.Owner.Contact, nil, nil, nil, nil}
 			if r.Stats != nil {
 				row = append(row, make([]any, len(statsColumns))...)
 			}
@@ -123,6 +125,7 @@ func (r *StatusReport) Records() (*MachineTable, error) {
 			row := []any{svc.Service, svc.Tier, svc.Status, s.SLO, s.Condition, s.DataState, s.Objective, s.Window, s.Period,
 				optTime(s.At, s.At.Location()), s.Availability, s.BudgetLeft, burnRateOf(s, narrowBurnWindow), exhausted,
 				s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"), svc.Owner.Team, svc.Owner.Contact}
+			row = append(row, adjustmentValues(s.Adjustments, s.Raw)...)
 			m.add("slos", append(row, stats(s.Service, s.SLO)...)...)
 		}
 	}

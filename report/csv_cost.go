@@ -16,7 +16,8 @@ var costKinds = []rowKind{
 		"lost_revenue", "labor", "opportunity", "sla_credits", "total"}},
 	{"slos", []string{"period", "service", "slo", "tier", "sli_kind", "objective", "data_state", "coverage",
 		"error_ratio", "availability", "nines", "budget_used_ratio", "downtime_seconds", "met",
-		"incident_threshold", "data_coverage", "revenue_impact", "currency", "lost_revenue", "reason", "error"}},
+		"incident_threshold", "data_coverage", "revenue_impact", "currency", "lost_revenue", "reason", "error",
+		"raw_error_ratio", "raw_availability", "raw_budget_used_ratio", "raw_downtime_seconds", "adjustments"}},
 	{"slo_months", []string{"period", "service", "slo", "month", "start", "end", "data_state", "coverage",
 		"availability", "budget_used_ratio", "met"}},
 	{"incidents", []string{"period", "incident_id", "service", "tier", "title", "incident_source", "start", "end",
@@ -82,9 +83,10 @@ func addCostBody(m *machine, r *CostReport) {
 	}
 	for _, s := range r.Services {
 		for _, o := range s.SLOs {
-			m.add("slos", name, s.Service, o.SLO, s.Tier, o.Kind, o.Objective, o.DataState, o.Coverage,
+			row := []any{name, s.Service, o.SLO, s.Tier, o.Kind, o.Objective, o.DataState, o.Coverage,
 				o.ErrorRatio, o.Availability, o.Nines, o.BudgetUsed, minutesAsSeconds(o.DowntimeMinutes), optBool(o.Met),
-				o.IncidentThreshold, o.DataCoverage, o.RevenueImpact, s.Currency, optAmount(o.LostRevenue, s.Currency), o.Reason, o.Error)
+				o.IncidentThreshold, o.DataCoverage, o.RevenueImpact, s.Currency, optAmount(o.LostRevenue, s.Currency), o.Reason, o.Error}
+			m.add("slos", append(row, rawCostValues(o.Adjustments, o.Raw)...)...)
 		}
 	}
 	for _, s := range r.Services {
@@ -158,4 +160,14 @@ func addCostLines(m *machine, period, service string, b *Breakdown) {
 func dayEnd(d time.Time, loc *time.Location) time.Time {
 	d = d.In(loc)
 	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+}
+
+// rawCostValues are an SLO's values in the last columns of a cost CSV's
+// slos rows: its raw figures (every event counted) and the reasons of the
+// adjustments applied, empty when none (docs/adjustments.md).
+func rawCostValues(as []Adjustment, raw *RawBudget) []any {
+	if raw == nil {
+		return []any{nil, nil, nil, nil, AdjustmentReasons(as)}
+	}
+	return []any{raw.ErrorRatio, raw.Availability, raw.BudgetUsed, minutesAsSeconds(raw.DowntimeMinutes), AdjustmentReasons(as)}
 }

@@ -27,7 +27,8 @@ var summaryKinds = []rowKind{
 	{"services", []string{"period", "service", "tier", "owner_team", "owner_contact", "currency", "incidents",
 		"mttr_seconds", "mtbf_seconds", "coverage", "cost", "previous_incidents", "previous_cost", "cost_change", "comparison_reason"}},
 	{"slos", []string{"period", "service", "slo", "tier", "objective", "data_state", "availability", "nines",
-		"budget_used_ratio", "met", "coverage", "previous_availability", "previous_coverage", "availability_change", "comparison_reason"}},
+		"budget_used_ratio", "met", "coverage", "previous_availability", "previous_coverage", "availability_change", "comparison_reason",
+		"raw_availability", "raw_budget_used_ratio", "adjustments"}},
 	{"slo_months", []string{"period", "service", "slo", "month", "start", "end", "data_state", "coverage",
 		"availability", "budget_used_ratio", "met"}},
 	{"top_cost_drivers", []string{"period", "rank", "service", "tier", "currency", "cost", "share", "main_component",
@@ -106,8 +107,13 @@ func addSummaryRows(m *machine, s *Summary) {
 	}
 	for _, svc := range s.Services {
 		for _, o := range svc.SLOs {
+			var rawAvail, rawUsed *float64
+			if o.Raw != nil {
+				rawAvail, rawUsed = o.Raw.Availability, o.Raw.BudgetUsed
+			}
 			m.add("slos", name, svc.Service, o.SLO, svc.Tier, o.Objective, o.DataState, o.Achieved, o.Nines, o.BudgetUsed,
-				optBool(o.Met), o.Coverage, o.Previous, o.PreviousCoverage, o.Change, o.ComparisonReason)
+				optBool(o.Met), o.Coverage, o.Previous, o.PreviousCoverage, o.Change, o.ComparisonReason,
+				rawAvail, rawUsed, AdjustmentReasons(o.Adjustments))
 		}
 	}
 	for _, svc := range s.Services {

@@ -151,6 +151,11 @@ type SLOSummary struct {
 	Path         string `json:"path"`
 	PathReason   string `json:"path_reason,omitempty"`
 	PreviousPath string `json:"previous_path,omitempty"`
+	// Adjustments are the budget adjustments applied to the period
+	// (docs/adjustments.md): Achieved is adjusted, Raw has the figures
+	// with every event counted.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	Raw         *RawBudget   `json:"raw,omitempty"`
 }
 
 // CostDriver is one of the services that cost the most.
@@ -352,6 +357,7 @@ func SummaryGrids(s *Summary, wide bool) []Grid {
 		sg.Notes = append(sg.Notes, "n/a: "+r+".")
 	}
 	sg.Notes = append(sg.Notes, summaryPathNotes(s)...)
+	sg.Notes = append(sg.Notes, summaryAdjustmentNotes(s)...)
 	dg := Grid{Title: "Top cost drivers", Header: []string{"RANK", "SERVICE", "COST", "SHARE", "MAIN COMPONENT", "LARGEST INCIDENT"}}
 	for _, d := range s.TopCostDrivers {
 		largest := "-"

@@ -221,11 +221,15 @@ func servicesTable(r *CostReport) table {
 		{"Objective", kPct3, 11}, {"Availability", kPct3, 13}, {"Met", kText, 8}, {"Nines", kFloat, 8},
 		{"Budget used", kPct1, 12}, {"Budget left", kPct1, 12}, {"Downtime (min)", kMinutes, 14},
 		{"Revenue impact", kPct1, 11}, {"Lost revenue", kMoney, 14}, {"Incident threshold", kFloat, 11}, {"Data coverage", kPct1, 11}, {"State", kText, 12},
-		{"Period coverage", kPct1, 11},
+		{"Period coverage", kPct1, 11}, {"Raw availability", kPct3, 13}, {"Raw budget used", kPct1, 12}, {"Adjustments", kText, 30},
 	}
 	var rows [][]cell
 	for _, s := range r.Services {
 		for _, o := range s.SLOs {
+			rawAvail, rawUsed := cell{}, cell{}
+			if o.Raw != nil {
+				rawAvail, rawUsed = optNum(o.Raw.Availability), optNum(o.Raw.BudgetUsed)
+			}
 			met := cell{}
 			if o.Met != nil {
 				met = text("yes")
@@ -247,7 +251,8 @@ func servicesTable(r *CostReport) table {
 			}
 			rows = append(rows, []cell{text(s.Service), text(o.SLO), text(s.Tier), text(ownerLabel(s.Owner)), text(o.Kind),
 				numCell(o.Objective), optNum(o.Availability), met, optNum(o.Nines), optNum(o.BudgetUsed), left, optNum(o.DowntimeMinutes),
-				numCell(o.RevenueImpact), lost, numCell(o.IncidentThreshold), numCell(o.DataCoverage), text(state), numCell(o.Coverage)})
+				numCell(o.RevenueImpact), lost, numCell(o.IncidentThreshold), numCell(o.DataCoverage), text(state), numCell(o.Coverage),
+				rawAvail, rawUsed, text(AdjustmentReasons(o.Adjustments))})
 		}
 	}
 	t := newTable("Services", cols, rows)
@@ -255,6 +260,10 @@ func servicesTable(r *CostReport) table {
 		"Data coverage: the share of incident detection steps with data; period coverage: the share of the period the SLI has data for."}
 	if n := CostPathNote(r); n != "" {
 		t.notes = append(t.notes, n)
+	}
+	if notes := costAdjustmentNotes(r); len(notes) > 0 {
+		t.notes = append(t.notes, "Budget adjustments (docs/adjustments.md): availability, budget and downtime are adjusted, events inside an adjustment taken out; raw availability and raw budget used count every event.")
+		t.notes = append(t.notes, notes...)
 	}
 	return t
 }

@@ -37,6 +37,9 @@ const (
 type Options struct {
 	// MaxRulesPerGroup bounds the rules of one group (0: the default).
 	MaxRulesPerGroup int
+	// Rewriter sums a grouped SLO's queries by its group_by labels
+	// (prom.PromQL); nil rewrites their outer sum(...) as text.
+	Rewriter slo.Rewriter
 }
 
 // Rule is one recording or alerting rule, as Prometheus reads it.
@@ -130,7 +133,10 @@ func Generate(slos []slo.SLO, opts Options) (Set, error) {
 		svc := Service{Name: name}
 		var cur *Group
 		for _, s := range byService[name] {
-			rs := sloRules(s)
+			rs, err := sloRules(s, opts.Rewriter)
+			if err != nil {
+				return Set{}, err
+			}
 			if len(rs) > limit {
 				return Set{}, fmt.Errorf("SLO %s has %d rules (%d records, %d alerts), more than the %d a group may hold: its records and alerts stay in one group so that the alerts read the records of the same evaluation; raise the limit or define fewer alerts",
 					s.ID(), len(rs), len(rs)-len(s.Alerts), len(s.Alerts), limit)
@@ -150,25 +156,70 @@ func Generate(slos []slo.SLO, opts Options) (Set, error) {
 	return set, nil
 }
 
-// sloRules are the records and alerts of one SLO.
-func sloRules(s slo.SLO) []Rule {
+// sloRules are the records and alerts of one SLO. A grouped SLO's are per
+// group (docs/groups.md): its records are summed by its group_by labels,
+// which they keep beside service, slo and tier, and its alerts match the
+// windows group by group.
+func sloRules(s slo.SLO, rw slo.Rewriter) ([]Rule, error) {
 	labels := func() map[string]string {
 		return map[string]string{"service": s.Service, "slo": s.Name, "tier": s.Tier}
+	}
+	g := grouping{rw: rw}
+	if s.Grouped() {
+		g.by = s.GroupBy
 	}
 	var out []Rule
 	if s.SLI.Kind == slo.Raw {
 		out = append(out, Rule{Record: RecordedErrorRatio, Expr: strings.TrimSpace(s.SLI.Queries(slo.RecordedInterval).ErrorRatio), Labels: labels()})
 	} else {
-		bad, total := counts(s, slo.RecordedInterval)
+		bad, total, err := g.counts(s, slo.RecordedInterval)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out,
 			Rule{Record: slo.RecordedBad, Expr: bad, Labels: labels()},
 			Rule{Record: slo.RecordedTotal, Expr: total, Labels: labels()})
 	}
 	for _, a := range s.Alerts {
-		out = append(out, alertRule(s, a))
+		r, err := g.alertRule(s, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
-	return out
+	return out, nil
 }
+
+// grouping is how an SLO's sums are taken: whole (by empty), or by the
+// labels of a grouped SLO, one series per group.
+type grouping struct {
+	by []string
+	rw slo.Rewriter
+}
+
+// sum is q as one series, or one series per group: its outer sum(...) by
+// the group's labels.
+func (g grouping) sum(s slo.SLO, q string) (string, error) {
+	if len(g.by) == 0 {
+		return sumOf(q), nil
+	}
+	q = strings.TrimSpace(q)
+	if g.rw != nil {
+		out, err := g.rw.GroupQuery(q, g.by)
+		if err != nil {
+			return "", fmt.Errorf("SLO %s: %w", s.ID(), err)
+		}
+		return out, nil
+	}
+	if !strings.HasPrefix(q, "sum(") || closingParen(q, 3) != len(q)-1 {
+		return "", fmt.Errorf("SLO %s: query %q is not a sum(...) of one selector's series, so it cannot be summed by %s", s.ID(), q, strings.Join(g.by, ", "))
+	}
+	return "sum by (" + strings.Join(g.by, ", ") + ") (" + q[4:], nil
+}
+
+// on is the vector matching of an alert's conditions: on () for one
+// series, on the group's labels for a grouped SLO.
+func (g grouping) on() string { return "on (" + strings.Join(g.by, ", ") + ")" }
 
 // counts are the PromQL of the SLO's bad and total events over w, each one
 // series (burn sums what a query returns, and so do the records). A missing
@@ -176,34 +227,59 @@ func sloRules(s slo.SLO) []Rule {
 // SLO's missing_errors is no_data; a missing good series of an events SLI
 // counts as zero good events, as nines burn counts them.
 func counts(s slo.SLO, w time.Duration) (bad, total string) {
+	bad, total, _ = grouping{}.counts(s, w)
+	return bad, total
+}
+
+// counts are counts's queries, one series per group for a grouped SLO: a
+// group without good series counts zero good events while its total has
+// data (0 * total keeps the group's labels, which vector(0) has not).
+func (g grouping) counts(s slo.SLO, w time.Duration) (bad, total string, err error) {
 	q := s.SLI.Queries(w)
-	total = sumOf(q.Total)
+	sum := func(x string) string {
+		if err != nil {
+			return ""
+		}
+		var out string
+		out, err = g.sum(s, x)
+		return out
+	}
+	total = sum(q.Total)
 	switch {
 	case q.Bad != "" && s.MissingErrors == slo.MissingErrorsNoData:
-		bad = sumOf(q.Bad)
+		bad = sum(q.Bad)
 	case q.Bad != "":
-		bad = sumOf(q.Bad) + " or 0 * " + total
+		bad = sum(q.Bad) + " or 0 * " + total
+	case s.SLI.Kind == slo.Events && len(g.by) > 0:
+		bad = total + " - (" + sum(q.Good) + " or 0 * " + total + ")"
 	case s.SLI.Kind == slo.Events:
-		bad = total + " - (" + sumOf(q.Good) + " or vector(0))"
+		bad = total + " - (" + sum(q.Good) + " or vector(0))"
 	default: // latency and probe: the good events exist whenever the total does
-		bad = total + " - " + sumOf(q.Good)
+		bad = total + " - " + sum(q.Good)
 	}
-	return bad, total
+	return bad, total, err
 }
 
 // ErrorRatioQuery is the PromQL of the SLO's error ratio over w as its
 // alerts read it: the sums of its records when w is a whole number of
 // records, else (and for raw SLIs) the SLI's own queries at w.
 func ErrorRatioQuery(s slo.SLO, w time.Duration) string {
+	q, _ := grouping{}.errorRatio(s, w)
+	return q
+}
+
+// errorRatio is ErrorRatioQuery, per group for a grouped SLO: its records
+// carry the group's labels, so the ratio of the sums is one per group.
+func (g grouping) errorRatio(s slo.SLO, w time.Duration) (string, error) {
 	if s.SLI.Kind == slo.Raw {
-		return "(" + strings.TrimSpace(s.SLI.Queries(w).ErrorRatio) + ")"
+		return "(" + strings.TrimSpace(s.SLI.Queries(w).ErrorRatio) + ")", nil
 	}
 	if w%slo.RecordedInterval == 0 {
 		return fmt.Sprintf("(\n  sum_over_time(%s[%s])\n  /\n  sum_over_time(%s[%s])\n)",
-			slo.RecordedBad+s.RecordedSelector(), recordedRange(w), slo.RecordedTotal+s.RecordedSelector(), recordedRange(w))
+			slo.RecordedBad+s.RecordedSelector(), recordedRange(w), slo.RecordedTotal+s.RecordedSelector(), recordedRange(w)), nil
 	}
-	bad, total := counts(s, w)
-	return "((" + bad + ") / " + total + ")"
+	bad, total, err := g.counts(s, w)
+	return "((" + bad + ") / " + total + ")", err
 }
 
 // recordedRange is the range that sums w/RecordedInterval records: one
@@ -219,21 +295,45 @@ func recordedRange(w time.Duration) string {
 // a rolling window, at least that many events in the SLO window, as nines
 // burn judges an SLO with fewer as insufficient data and fires nothing. The
 // value is the long window's burn rate.
-func alertRule(s slo.SLO, a budget.AlertWindow) Rule {
+//
+// A grouped SLO's alert is per group: its conditions match on the group's
+// labels, so each group fires on its own windows, and the alert's labels
+// carry the group (from its records).
+func (g grouping) alertRule(s slo.SLO, a budget.AlertWindow) (Rule, error) {
 	budgetRatio := "(1 - " + number(s.Objective) + ")"
+	var err error
 	cond := func(w time.Duration) string {
-		return ErrorRatioQuery(s, w) + " / " + budgetRatio + " > " + number(a.Factor)
+		q, e := g.errorRatio(s, w)
+		if err == nil {
+			err = e
+		}
+		return q + " / " + budgetRatio + " > " + number(a.Factor)
 	}
-	expr := cond(a.Long) + "\nand on ()\n" + cond(a.Short)
+	and := "\nand " + g.on() + "\n"
+	expr := cond(a.Long) + and + cond(a.Short)
 	if s.SLI.Kind != slo.Raw && s.MinEvents > 0 && s.Window.Calendar == "" {
 		w := s.Window.Rolling
 		total := ""
 		if w%slo.RecordedInterval == 0 {
 			total = fmt.Sprintf("sum_over_time(%s[%s])", slo.RecordedTotal+s.RecordedSelector(), recordedRange(w))
 		} else {
-			_, total = counts(s, w)
+			var e error
+			if _, total, e = g.counts(s, w); err == nil {
+				err = e
+			}
 		}
-		expr += "\nand on ()\n" + total + " >= " + number(s.MinEvents)
+		expr += and + total + " >= " + number(s.MinEvents)
+	}
+	if err != nil {
+		return Rule{}, err
+	}
+	id := s.ID()
+	if len(g.by) > 0 {
+		parts := make([]string, len(g.by))
+		for i, l := range g.by {
+			parts[i] = l + `="{{ $labels.` + l + ` }}"`
+		}
+		id += "{" + strings.Join(parts, ",") + "}"
 	}
 	long, short := slo.PromQLDuration(a.Long), slo.PromQLDuration(a.Short)
 	over := "over " + s.Window.String()
@@ -241,7 +341,7 @@ func alertRule(s slo.SLO, a budget.AlertWindow) Rule {
 		over = "per calendar " + s.Window.String()
 	}
 	summary := fmt.Sprintf("%s burns its error budget %s times as fast as its objective allows over the last %s: %s fires above %sx over both %s and %s (an error ratio above %s%% for the objective of %s%% %s)",
-		s.ID(), `{{ printf "%.1f" $value }}`, long, a.Severity, number(a.Factor), long, short,
+		id, `{{ printf "%.1f" $value }}`, long, a.Severity, number(a.Factor), long, short,
 		number(100*a.Factor*(1-s.Objective)), number(100*s.Objective), over)
 	if s.Window.Calendar == "" {
 		summary += fmt.Sprintf("; burning this fast for %s spends %s%% of the budget", long, number(100*a.BudgetSpent(s.Window.Rolling)))
@@ -269,7 +369,7 @@ func alertRule(s slo.SLO, a budget.AlertWindow) Rule {
 			"long": long, "short": short,
 		},
 		Annotations: ann,
-	}
+	}, nil
 }
 
 // templateText keeps text from the specs literal in an annotation, which

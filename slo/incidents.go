@@ -90,6 +90,13 @@ type ScanOptions struct {
 	// Progress, when set, is called after each service with the number of
 	// services done and the total. Calls do not overlap.
 	Progress func(done, total int)
+	// Groups are the groups of each grouped SLO (group_by) by its ID, as
+	// its evaluation found them: each group is scanned as an SLO of its own
+	// (its incidents, days and coverage), from one range query per query
+	// and chunk summed by the group's labels (docs/groups.md). A grouped
+	// SLO without an entry, or on a source that cannot rewrite PromQL, is
+	// scanned whole.
+	Groups map[string][]map[string]string
 }
 
 func (o ScanOptions) withDefaults() ScanOptions {
@@ -338,7 +345,7 @@ func (s ServiceScan) Incidents() []Incident {
 // they have no queries, and their incidents are their members'.
 func Scan(ctx context.Context, rq RangeQuerier, slos []SLO, opts ScanOptions) []ServiceScan {
 	o := opts.withDefaults()
-	slos = measured(slos)
+	slos, batches := scanGroups(rq, measured(slos), o.Groups)
 	var order []string
 	groups := map[string][]SLO{}
 	for _, s := range slos {
@@ -364,7 +371,7 @@ func Scan(ctx context.Context, rq RangeQuerier, slos []SLO, opts ScanOptions) []
 					recs = append(recs, r)
 				}
 			}
-			out[i] = scanService(ctx, rq, name, groups[name], recs, o)
+			out[i] = scanService(ctx, rq, name, groups[name], batches, recs, o)
 			if o.Progress != nil {
 				mu.Lock()
 				done++
@@ -406,6 +413,7 @@ type scanner struct {
 	dayIdx  int
 	records []IncidentRecord
 	recAcc  [][]spanAcc
+	batches groupBatches
 
 	tail     bool // step n+1 is at End, between whole steps
 	mergeGap time.Duration
@@ -421,13 +429,13 @@ type scanner struct {
 	detected  []Incident
 }
 
-func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SLO, recs []IncidentRecord, o ScanOptions) ServiceScan {
+func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SLO, batches groupBatches, recs []IncidentRecord, o ScanOptions) ServiceScan {
 	res := ServiceScan{Service: service, Step: o.Step, Policy: slos[0].Incidents}
 	if o.MergeGap > 0 {
 		res.Policy.MergeGap = o.MergeGap
 	}
 	res.Policy.MergeGap = res.Policy.Gap()
-	sc := &scanner{o: o, slos: slos, warn: map[string]bool{}, records: recs, mergeGap: res.Policy.MergeGap}
+	sc := &scanner{o: o, slos: slos, batches: batches, warn: map[string]bool{}, records: recs, mergeGap: res.Policy.MergeGap}
 	sc.n = max(0, int(o.End.Sub(o.Start)/o.Step))
 	sc.tail = sc.n > 0 && sc.stepTime(sc.n).Before(o.End)
 	days := dayBounds(o.Start, o.Start.Add(time.Duration(sc.n)*o.Step), o.Location)
@@ -452,26 +460,18 @@ func scanService(ctx context.Context, rq RangeQuerier, service string, slos []SL
 	vals := make([]stepValues, len(slos))
 	for a := 1; a <= sc.n; a += o.MaxPoints {
 		b := min(sc.n, a+o.MaxPoints-1)
-		for j, s := range slos {
-			v, err := sc.fetch(ctx, rq, s, a, b)
-			if err != nil {
-				res.Err = fmt.Errorf("could not scan SLO %s for incidents: %w", s.ID(), err)
-				return res
-			}
-			vals[j] = v
+		if err := sc.fetchAll(ctx, rq, a, b, vals); err != nil {
+			res.Err = err
+			return res
 		}
 		for k := a; k <= b; k++ {
 			sc.fold(k, vals, k-a)
 		}
 	}
 	if sc.tail {
-		for j, s := range slos {
-			v, err := sc.fetch(ctx, rq, s, sc.n+1, sc.n+1)
-			if err != nil {
-				res.Err = fmt.Errorf("could not scan SLO %s for incidents: %w", s.ID(), err)
-				return res
-			}
-			vals[j] = v
+		if err := sc.fetchAll(ctx, rq, sc.n+1, sc.n+1, vals); err != nil {
+			res.Err = err
+			return res
 		}
 		sc.fold(sc.n+1, vals, 0)
 	}

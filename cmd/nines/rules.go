@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nines-sre/nines/app"
+	"github.com/nines-sre/nines/prom"
 	"github.com/nines-sre/nines/report"
 	"github.com/nines-sre/nines/rules"
 )
@@ -160,7 +161,7 @@ func runRules(ctx context.Context, opts *rulesOptions) error {
 	if err != nil {
 		return err
 	}
-	set, err := rules.Generate(slos, rules.Options{MaxRulesPerGroup: opts.maxRules})
+	set, err := rules.Generate(slos, rules.Options{MaxRulesPerGroup: opts.maxRules, Rewriter: prom.PromQL{}})
 	if err != nil {
 		return fmt.Errorf("could not write rules: %w", err)
 	}
