@@ -41,6 +41,7 @@ func (r *BurnReport) Records() (*MachineTable, error) {
 	}
 	cols = append(cols, burnTailColumns...)
 	cols = append(cols, adjustmentColumns...)
+	cols = append(cols, "path")
 	if r.Stats != nil {
 		cols = append(cols, statsColumns...)
 	}
@@ -71,7 +72,8 @@ func burnRow(s SLOStatus, windows []string) []any {
 	}
 	row = append(row, exhausted, s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"),
 		s.Owner.Team, s.Owner.Contact, s.Reason, s.Error)
-	return append(row, adjustmentValues(s.Adjustments, s.Raw)...)
+	row = append(row, adjustmentValues(s.Adjustments, s.Raw)...)
+	return append(row, s.Path)
 }
 
 // severityFiring is whether an alert of severity fires for s.
@@ -98,6 +100,7 @@ var statusColumns = []string{"service", "tier", "service_status", "slo", "condit
 // (docs/csv.md).
 func (r *StatusReport) Records() (*MachineTable, error) {
 	cols := append(slices.Clip(statusColumns), adjustmentColumns...)
+	cols = append(cols, "path")
 	var stats func(service, slo string) []any
 	if r.Stats != nil {
 		cols = append(cols, statsColumns...)
@@ -109,7 +112,7 @@ func (r *StatusReport) Records() (*MachineTable, error) {
 	for _, svc := range r.Services {
 		if len(svc.SLOs) == 0 {
 			row := []any{svc.Service, svc.Tier, svc.Status, nil, nil, nil, nil, nil, nil, optTime(r.At, r.At.Location()),
-				nil, nil, nil, nil, nil, nil, nil, nil, svc.Owner.Team, svc.Owner.Contact, nil, nil, nil, nil}
+				nil, nil, nil, nil, nil, nil, nil, nil, svc.Owner.Team, svc.Owner.Contact, nil, nil, nil, nil, nil}
 			if r.Stats != nil {
 				row = append(row, make([]any, len(statsColumns))...)
 			}
@@ -126,6 +129,7 @@ func (r *StatusReport) Records() (*MachineTable, error) {
 				optTime(s.At, s.At.Location()), s.Availability, s.BudgetLeft, burnRateOf(s, narrowBurnWindow), exhausted,
 				s.TimeToExhaustionSeconds, page, ticket, strings.Join(s.Firing(), ";"), svc.Owner.Team, svc.Owner.Contact}
 			row = append(row, adjustmentValues(s.Adjustments, s.Raw)...)
+			row = append(row, s.Path)
 			m.add("slos", append(row, stats(s.Service, s.SLO)...)...)
 		}
 	}

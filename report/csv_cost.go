@@ -17,7 +17,7 @@ var costKinds = []rowKind{
 	{"slos", []string{"period", "service", "slo", "tier", "sli_kind", "objective", "data_state", "coverage",
 		"error_ratio", "availability", "nines", "budget_used_ratio", "downtime_seconds", "met",
 		"incident_threshold", "data_coverage", "revenue_impact", "currency", "lost_revenue", "reason", "error",
-		"raw_error_ratio", "raw_availability", "raw_budget_used_ratio", "raw_downtime_seconds", "adjustments"}},
+		"raw_error_ratio", "raw_availability", "raw_budget_used_ratio", "raw_downtime_seconds", "adjustments", "path"}},
 	{"slo_months", []string{"period", "service", "slo", "month", "start", "end", "data_state", "coverage",
 		"availability", "budget_used_ratio", "met"}},
 	{"incidents", []string{"period", "incident_id", "service", "tier", "title", "incident_source", "start", "end",
@@ -86,7 +86,8 @@ func addCostBody(m *machine, r *CostReport) {
 			row := []any{name, s.Service, o.SLO, s.Tier, o.Kind, o.Objective, o.DataState, o.Coverage,
 				o.ErrorRatio, o.Availability, o.Nines, o.BudgetUsed, minutesAsSeconds(o.DowntimeMinutes), optBool(o.Met),
 				o.IncidentThreshold, o.DataCoverage, o.RevenueImpact, s.Currency, optAmount(o.LostRevenue, s.Currency), o.Reason, o.Error}
-			m.add("slos", append(row, rawCostValues(o.Adjustments, o.Raw)...)...)
+			row = append(row, rawCostValues(o.Adjustments, o.Raw)...)
+			m.add("slos", append(row, o.Path)...)
 		}
 	}
 	for _, s := range r.Services {

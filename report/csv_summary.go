@@ -28,7 +28,7 @@ var summaryKinds = []rowKind{
 		"mttr_seconds", "mtbf_seconds", "coverage", "cost", "previous_incidents", "previous_cost", "cost_change", "comparison_reason"}},
 	{"slos", []string{"period", "service", "slo", "tier", "objective", "data_state", "availability", "nines",
 		"budget_used_ratio", "met", "coverage", "previous_availability", "previous_coverage", "availability_change", "comparison_reason",
-		"raw_availability", "raw_budget_used_ratio", "adjustments"}},
+		"raw_availability", "raw_budget_used_ratio", "adjustments", "path"}},
 	{"slo_months", []string{"period", "service", "slo", "month", "start", "end", "data_state", "coverage",
 		"availability", "budget_used_ratio", "met"}},
 	{"top_cost_drivers", []string{"period", "rank", "service", "tier", "currency", "cost", "share", "main_component",
@@ -113,7 +113,7 @@ func addSummaryRows(m *machine, s *Summary) {
 			}
 			m.add("slos", name, svc.Service, o.SLO, svc.Tier, o.Objective, o.DataState, o.Achieved, o.Nines, o.BudgetUsed,
 				optBool(o.Met), o.Coverage, o.Previous, o.PreviousCoverage, o.Change, o.ComparisonReason,
-				rawAvail, rawUsed, AdjustmentReasons(o.Adjustments))
+				rawAvail, rawUsed, AdjustmentReasons(o.Adjustments), o.Path)
 		}
 	}
 	for _, svc := range s.Services {

@@ -25,7 +25,7 @@ var (
 		"owner_team", "owner_contact", "reason", "error", "time_zone", "source", "calendar_convention", "month", "incident_id", "title",
 		"incident_source", "peak_slo", "record_file", "component", "item", "message", "main_component", "largest_incident",
 		"revenue_impact_by_slo", "sla_slo", "role", "composition", "components", "service_status", "firing_alerts",
-		"compared_with", "comparison_reason", "rank_reason", "stats_scope", "adjustments"}
+		"compared_with", "comparison_reason", "rank_reason", "stats_scope", "adjustments", "path"}
 )
 
 // machineCSV is a CSV for tools, read back.
