@@ -73,8 +73,11 @@ type Service struct {
 // Set is the rules of a selection of SLOs, a service at a time in name order.
 type Set struct {
 	Services []Service
-	// SLOs counts the SLOs the rules cover.
-	SLOs int
+	// SLOs counts the SLOs the rules cover; Skipped names the selected
+	// SLOs without rules of their own (composites: their members have
+	// theirs).
+	SLOs    int
+	Skipped []string
 }
 
 // File is every group of the set in one file.
@@ -116,10 +119,11 @@ func Generate(slos []slo.SLO, opts Options) (Set, error) {
 		return Set{}, fmt.Errorf("at most %d rules per group: the limit must be at least 1", limit)
 	}
 	byService := map[string][]slo.SLO{}
-	var names []string
+	var names, skipped []string
 	for _, s := range slos {
 		if s.SLI.Kind == slo.Composite {
-			continue // no queries of its own: its members have their rules
+			skipped = append(skipped, s.ID()) // no queries of its own: its members have their rules
+			continue
 		}
 		if _, ok := byService[s.Service]; !ok {
 			names = append(names, s.Service)
@@ -127,7 +131,7 @@ func Generate(slos []slo.SLO, opts Options) (Set, error) {
 		byService[s.Service] = append(byService[s.Service], s)
 	}
 	slices.Sort(names)
-	set := Set{SLOs: len(slos)}
+	set := Set{SLOs: len(slos) - len(skipped), Skipped: skipped}
 	interval := slo.PromQLDuration(slo.RecordedInterval)
 	for _, name := range names {
 		svc := Service{Name: name}

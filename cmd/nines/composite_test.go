@@ -227,3 +227,25 @@ slos:
 		t.Errorf("example specs: exit %d %s", code, out)
 	}
 }
+
+// nines rules writes no rule for a composite (its members' serve it),
+// counts only the SLOs it wrote rules for, and names the composites.
+func TestRulesCountWithoutComposites(t *testing.T) {
+	specs := exampleSpecsWith(t, map[string]string{"storefront.yaml": journeySpec})
+	file := filepath.Join(t.TempDir(), "nines.yaml")
+	code, _, errOut := runCLI(t, "", "rules", "--specs", specs, "-o", file)
+	if code != exitOK {
+		t.Fatalf("rules exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(b)
+	// The example specs have 5 SLOs of 4 services; storefront adds 3
+	// composites and no rule.
+	want := "in 4 groups for 5 SLOs of 4 services (3 composite SLOs need none: their members' rules serve them: storefront/journey-serial, storefront/journey-weighted, storefront/journey-worst)"
+	if !strings.Contains(errOut, want) || strings.Contains(out, "storefront") {
+		t.Errorf("stderr %q, want it to contain %q; stdout names storefront: %v", errOut, want, strings.Contains(out, "storefront"))
+	}
+}

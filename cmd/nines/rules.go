@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -168,6 +169,9 @@ func runRules(ctx context.Context, opts *rulesOptions) error {
 	groups, records, alerts := set.Counts()
 	what := fmt.Sprintf("%d rules (%d records, %d alerts) in %d groups for %d SLOs of %d services",
 		records+alerts, records, alerts, groups, set.SLOs, len(set.Services))
+	if n := len(set.Skipped); n > 0 {
+		what += fmt.Sprintf(" (%d composite SLOs need none: their members' rules serve them: %s)", n, strings.Join(set.Skipped, ", "))
+	}
 	switch {
 	case opts.dir != "":
 		if err := os.MkdirAll(opts.dir, 0o755); err != nil {
