@@ -99,7 +99,11 @@ func Gate(ctx context.Context, env *Env, req GateRequest) (*report.GateDecision,
 		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
 	}
 	in.Cache = <-cached
-	// A grouped SLO is decided per group: its groups replace it.
+	// A grouped SLO is decided per group: its groups replace it; when the
+	// source failed before its groups were found, the groups the cache
+	// knows stand in for it, so each falls back to its own last known
+	// good evaluation.
+	in.Evaluations = failedGroups(in.Evaluations, in.Cache)
 	in.SLOs = evaluatedSLOs(in.Evaluations)
 	if err := Interrupted(ctx); err != nil {
 		return nil, fmt.Errorf("%w: no decision was made or recorded", err)
@@ -304,6 +308,40 @@ func newGateDecision(d gate.Decision, now time.Time, exitCode int, ci report.Gat
 		g.SLOs = append(g.SLOs, s)
 	}
 	return g
+}
+
+// failedGroups replaces each grouped SLO that could not be evaluated (its
+// groups were not found: the source failed) by a failed evaluation per
+// group of it that c holds, named and labelled as the live groups are
+// (slo.GroupSuffix). Without a cache, or no group of it in the cache, the
+// SLO stays as it is: its policy's fallback decides.
+func failedGroups(evals []slo.Evaluation, c *gate.CacheEntry) []slo.Evaluation {
+	if c == nil {
+		return evals
+	}
+	var out []slo.Evaluation
+	for _, e := range evals {
+		var names []string
+		if e.Err != nil && e.SLO.Grouped() {
+			for name := range c.SLOs {
+				if _, ok := slo.ParseGroupSuffix(strings.TrimPrefix(name, e.SLO.Name)); ok && strings.HasPrefix(name, e.SLO.Name+"{") {
+					names = append(names, name)
+				}
+			}
+		}
+		if len(names) == 0 {
+			out = append(out, e)
+			continue
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			g := e
+			g.SLO.Group, _ = slo.ParseGroupSuffix(strings.TrimPrefix(n, e.SLO.Name))
+			g.SLO.Base, g.SLO.Name = e.SLO.Name, n
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // evaluatedSLOs are the SLOs of evals: those asked, each grouped SLO

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nines-sre/nines/budget"
@@ -321,7 +322,7 @@ const maxSeconds = 100 * 366 * 24 * 3600
 // check checks what the observation of SLO name holds: values Store writes.
 func (c cachedObservation) check(name string) error {
 	f := "slos." + name
-	if !slo.ValidName(name) {
+	if !validCachedName(name) {
 		return fmt.Errorf("slos: invalid SLO name %q", name)
 	}
 	if c.At.IsZero() {
@@ -372,4 +373,15 @@ func (c cachedObservation) check(name string) error {
 		}
 	}
 	return nil
+}
+
+// validCachedName reports whether name is an SLO's name, or a group's: the
+// SLO's name and its group (availability{region="eu"}, slo.GroupSuffix).
+func validCachedName(name string) bool {
+	base, _, grouped := strings.Cut(name, "{")
+	if !grouped {
+		return slo.ValidName(name)
+	}
+	_, ok := slo.ParseGroupSuffix(name[len(base):])
+	return slo.ValidName(base) && ok
 }

@@ -104,12 +104,28 @@ func TestCacheFileValuesAreChecked(t *testing.T) {
 		{`{"version": 1, "slos": {"a": {"at": "2026-01-01T00:00:00Z", "state": "ok", "burn_rates": [{"window_seconds": 1e300}]}}}`, "slos.a.burn_rates[0].window_seconds: 1e+300 is not a window in seconds"},
 		{`{"version": 1, "slos": {"a": {"at": "2026-01-01T00:00:00Z", "state": "maybe"}}}`, `slos.a.state: unknown state "maybe"`},
 		{`{"version": 1, "slos": {"A/b": {"at": "2026-01-01T00:00:00Z", "state": "ok"}}}`, `slos: invalid SLO name "A/b"`},
+		{`{"version": 1, "slos": {"a{region=eu}": {"at": "2026-01-01T00:00:00Z", "state": "ok"}}}`, `slos: invalid SLO name "a{region=eu}"`},
+		{`{"version": 1, "slos": {"a{region=\"eu\"}x": {"at": "2026-01-01T00:00:00Z", "state": "ok"}}}`, `slos: invalid SLO name "a{region=\"eu\"}x"`},
 		{`{"version": 1, "slos": {"a": {"at": "2026-01-01T00:00:00Z", "state": "ok", "firing": [{"severity": "sms", "long_seconds": 3600, "short_seconds": 300, "factor": 1}]}}}`, `slos.a.firing[0].severity: unknown severity "sms"`},
 	} {
 		_, err := decodeCache(path, "svc", []byte(tt.body))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s:\n got %v\nwant %s", tt.body, err, tt.want)
 		}
+	}
+}
+
+// A group of a grouped SLO is cached under its own name (docs/groups.md),
+// which the reader takes back.
+func TestCacheKeepsGroups(t *testing.T) {
+	c := Cache{Dir: t.TempDir()}
+	name := `availability{region="eu",zone="a \"b\""}`
+	if err := c.Store("svc", []Observation{{SLO: name, At: time.Now(), State: slo.DataOK, BudgetLeft: 0.25}}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.Load("svc")
+	if err != nil || e == nil || e.SLOs[name].BudgetLeft != 0.25 {
+		t.Fatalf("load: %v, %+v", err, e)
 	}
 }
 

@@ -43,6 +43,38 @@ func GroupSuffix(group map[string]string) string {
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
+// ParseGroupSuffix reads back a GroupSuffix: the labels of
+// {region="eu",tier="a"}; ok is false for anything GroupSuffix does not
+// write.
+func ParseGroupSuffix(s string) (group map[string]string, ok bool) {
+	rest, found := strings.CutPrefix(s, "{")
+	if !found || !strings.HasSuffix(rest, "}") || len(rest) < 2 {
+		return nil, false
+	}
+	rest = strings.TrimSuffix(rest, "}")
+	group = map[string]string{}
+	for rest != "" {
+		name, after, found := strings.Cut(rest, "=")
+		if !found || name == "" {
+			return nil, false
+		}
+		quoted, err := strconv.QuotedPrefix(after)
+		if err != nil {
+			return nil, false
+		}
+		v, err := strconv.Unquote(quoted)
+		if err != nil {
+			return nil, false
+		}
+		group[name] = v
+		rest = strings.TrimPrefix(after[len(quoted):], ",")
+		if len(after) > len(quoted) && after[len(quoted)] != ',' {
+			return nil, false
+		}
+	}
+	return group, GroupSuffix(group) == s
+}
+
 // ForGroup returns the SLO of one group of s: its name carries the group
 // (availability{region="eu"}), so its ID, its row, its verdict and its
 // cache entry are its own, and its events queries select the group's series

@@ -72,8 +72,15 @@ func TestGroupedSLOCommands(t *testing.T) {
 		t.Errorf("status names no group:\n%s", text)
 	}
 
+	// The gate falls back to the last known good evaluation of each
+	// group (tiers.yaml below sets on_error: last_known_good).
+	tiers := scenario.RegionsSpecs["tiers.yaml"] + "    gate: {on_error: last_known_good, max_staleness: 1h, fallback: open}\n"
+	if err := os.WriteFile(filepath.Join(specs, "tiers.yaml"), []byte(tiers), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cacheDir := t.TempDir()
 	var gate report.GateDecision
-	out := cmd(exitBlocked, "gate", "--service", "checkout", "-o", "json", "--cache-dir", t.TempDir())
+	out := cmd(exitBlocked, "gate", "--service", "checkout", "-o", "json", "--cache-dir", cacheDir)
 	if err := json.Unmarshal([]byte(out), &gate); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +95,29 @@ func TestGroupedSLOCommands(t *testing.T) {
 	}
 	if len(gate.SLOs) != 3 {
 		t.Errorf("gate: %d SLOs, want one per region", len(gate.SLOs))
+	}
+
+	// Prometheus down before the groups are found: each group the cache
+	// holds is decided on its own last known good evaluation (fresh: the
+	// same --at), so eu still blocks; without them the SLO would take the
+	// policy's fallback (open) and the deploy would pass.
+	s, dead, errOut := testStreams(nil)
+	code := run(context.Background(), []string{"gate", "--service", "checkout", "-o", "json", "--cache-dir", cacheDir,
+		"--specs", specs, "--prometheus.url", "http://127.0.0.1:1", "--at", scenario.At.Format(time.RFC3339)}, s)
+	var down report.GateDecision
+	if err := json.Unmarshal([]byte(dead.String()), &down); err != nil {
+		t.Fatalf("gate with Prometheus down: exit %d, %v; stderr:\n%s", code, err, errOut)
+	}
+	var lkg []string
+	for _, r := range down.Reasons {
+		if r.Rule == "last_known_good" {
+			lkg = append(lkg, r.SLO)
+		}
+	}
+	if code != exitBlocked || down.Fallback.Path != "last_known_good" || len(down.SLOs) != 3 ||
+		strings.Join(lkg, ",") != `availability{region="ap"},availability{region="eu"},availability{region="us"}` {
+		t.Errorf("gate with Prometheus down: exit %d, fallback %s, %d SLOs, last known good for %q; want exit 3 on each group's cached evaluation\n%s",
+			code, down.Fallback.Path, len(down.SLOs), lkg, dead.String())
 	}
 
 	// cost has a line per group (the tier has no cost model: no money, but
