@@ -105,15 +105,9 @@ func (sc *scanner) fetchGroups(ctx context.Context, rq RangeQuerier, g *groupBat
 		if err != nil {
 			return nil, nil, err
 		}
-		res, err := rq.QueryRange(WithQueryOwners(ctx, s.ID()), q, from, to, sc.o.Step)
-		if err == nil {
-			err = CheckRange(q, res, from, to, sc.o.Step)
-		}
+		res, err := sc.queryRange(ctx, rq, s.ID(), q, from, to)
 		if err != nil {
 			return nil, nil, err
-		}
-		for _, w := range res.Warnings {
-			sc.warn[w] = true
 		}
 		for _, ser := range res.Series {
 			key := map[string]string{}

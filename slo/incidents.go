@@ -532,6 +532,23 @@ type stepValues struct {
 	ok         []bool
 }
 
+// queryRange sends q over [from, to] at the scan's step for owner (the SLO
+// --stats charges), checks the answer against that grid (CheckRange) and
+// keeps its warnings.
+func (sc *scanner) queryRange(ctx context.Context, rq RangeQuerier, owner, q string, from, to time.Time) (RangeResult, error) {
+	res, err := rq.QueryRange(WithQueryOwners(ctx, owner), q, from, to, sc.o.Step)
+	if err == nil {
+		err = CheckRange(q, res, from, to, sc.o.Step)
+	}
+	if err != nil {
+		return RangeResult{}, err
+	}
+	for _, w := range res.Warnings {
+		sc.warn[w] = true
+	}
+	return res, nil
+}
+
 // fetch range-queries steps a..b of one SLO.
 func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) (stepValues, error) {
 	n := b - a + 1
@@ -541,15 +558,9 @@ func (sc *scanner) fetch(ctx context.Context, rq RangeQuerier, s SLO, a, b int) 
 		if q == "" {
 			return vals, present, nil
 		}
-		res, err := rq.QueryRange(WithQueryOwners(ctx, s.ID()), q, from, to, sc.o.Step)
-		if err == nil {
-			err = CheckRange(q, res, from, to, sc.o.Step)
-		}
+		res, err := sc.queryRange(ctx, rq, s.ID(), q, from, to)
 		if err != nil {
 			return nil, nil, err
-		}
-		for _, w := range res.Warnings {
-			sc.warn[w] = true
 		}
 		if len(res.Series) > 1 {
 			sc.warn[fmt.Sprintf("query %q returned %d series; they were summed (wrap it in sum() to say so)", q, len(res.Series))] = true

@@ -9,13 +9,8 @@ package eval
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -89,43 +84,6 @@ func queries(ss []slo.SLO) (measure, coverage []string) {
 	return measure, coverage
 }
 
-// direct sends every query with plain net/http, at most concurrency at once,
-// and decodes each answer: the floor any client pays.
-func direct(ctx context.Context, c *http.Client, base string, qs []string) error {
-	sem := make(chan struct{}, concurrency)
-	var wg sync.WaitGroup
-	errs := make(chan error, len(qs))
-	for _, q := range qs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			form := url.Values{"query": {q}, "time": {strconv.FormatInt(at.Unix(), 10)}}
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/query", bytes.NewBufferString(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			resp, err := c.Do(req)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				errs <- err
-				return
-			}
-			var r struct{ Status string }
-			if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" {
-				errs <- fmt.Errorf("query %q: %s", q, body)
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return <-errs
-}
-
 func BenchmarkEvaluateVersusDirectQueries(b *testing.B) {
 	srv := promtest.Start(b, data())
 	ss := slos()
@@ -142,7 +100,7 @@ func BenchmarkEvaluateVersusDirectQueries(b *testing.B) {
 	ctx := context.Background()
 
 	// Warm both paths (connections, Prometheus's caches) before measuring.
-	if err := direct(ctx, client, srv.URL, qs); err != nil {
+	if _, err := promtest.Direct(ctx, client, srv.URL, qs, at, concurrency, false); err != nil {
 		b.Fatal(err)
 	}
 	for _, e := range slo.Evaluate(ctx, h, ss, slo.EvalOptions{At: at}) {
@@ -155,13 +113,13 @@ func BenchmarkEvaluateVersusDirectQueries(b *testing.B) {
 	b.ResetTimer()
 	runFloor := func() {
 		t0 := time.Now()
-		if err := direct(ctx, client, srv.URL, qs); err != nil {
+		if _, err := promtest.Direct(ctx, client, srv.URL, qs, at, concurrency, false); err != nil {
 			b.Fatal(err)
 		}
 		floor += time.Since(t0)
 		// What the coverage queries cost: the floor without them.
 		t0 = time.Now()
-		if err := direct(ctx, client, srv.URL, measure); err != nil {
+		if _, err := promtest.Direct(ctx, client, srv.URL, measure, at, concurrency, false); err != nil {
 			b.Fatal(err)
 		}
 		floorMeasure += time.Since(t0)

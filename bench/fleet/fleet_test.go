@@ -13,14 +13,10 @@
 package fleet
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
-	"net/url"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -28,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,59 +60,6 @@ func (r *recording) Query(ctx context.Context, query string, at time.Time) (slo.
 	r.sent = append(r.sent, query)
 	r.mu.Unlock()
 	return r.q.Query(ctx, query, at)
-}
-
-// direct sends every query at at with plain net/http, at most concurrency
-// at once, decodes each answer and, with stats, sums the samples
-// Prometheus scanned (totalQueryableSamples).
-func direct(ctx context.Context, c *http.Client, base string, qs []string, stats bool) (int64, error) {
-	sem := make(chan struct{}, concurrency)
-	var wg sync.WaitGroup
-	var samples atomic.Int64
-	errs := make(chan error, len(qs))
-	for _, q := range qs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			form := url.Values{"query": {q}, "time": {strconv.FormatInt(at.Unix(), 10)}}
-			if stats {
-				form.Set("stats", "all")
-			}
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/query", bytes.NewBufferString(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			resp, err := c.Do(req)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				errs <- err
-				return
-			}
-			var r struct {
-				Status string
-				Data   struct {
-					Stats struct {
-						Samples struct {
-							TotalQueryableSamples int64 `json:"totalQueryableSamples"`
-						} `json:"samples"`
-					} `json:"stats"`
-				} `json:"data"`
-			}
-			if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" {
-				errs <- fmt.Errorf("query %q: %.300s", q, body)
-				return
-			}
-			samples.Add(r.Data.Stats.Samples.TotalQueryableSamples)
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return samples.Load(), <-errs
 }
 
 // peakHeap samples the live heap every millisecond until stop is closed.
@@ -160,7 +102,7 @@ func measure(b *testing.B, h *prom.HTTP, c *http.Client, base string, ss []slo.S
 	first := &recording{q: h}
 	slo.Evaluate(ctx, first, ss, slo.EvalOptions{At: at, Recorded: mode})
 	t0 := time.Now()
-	if _, err := direct(ctx, c, base, first.sent, false); err != nil {
+	if _, err := promtest.Direct(ctx, c, base, first.sent, at, concurrency, false); err != nil {
 		b.Fatal(err)
 	}
 	before := time.Since(t0)
@@ -179,12 +121,12 @@ func measure(b *testing.B, h *prom.HTTP, c *http.Client, base string, ss []slo.S
 		}
 	}
 	t0 = time.Now()
-	if _, err := direct(ctx, c, base, rec.sent, false); err != nil {
+	if _, err := promtest.Direct(ctx, c, base, rec.sent, at, concurrency, false); err != nil {
 		b.Fatal(err)
 	}
 	r.floor = (before + time.Since(t0)) / 2
 	var err error
-	if r.samples, err = direct(ctx, c, base, rec.sent, true); err != nil {
+	if r.samples, err = promtest.Direct(ctx, c, base, rec.sent, at, concurrency, true); err != nil {
 		b.Fatal(err)
 	}
 	return r

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/spf13/cobra"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -145,11 +146,7 @@ func TestGateFlags(t *testing.T) {
 			s, _, _ := testStreams(tt.env)
 			var got *gateOptions
 			cmd := newGateCmd(&globalOptions{}, s, func(o *gateOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(s.Out)
-			cmd.SetErr(s.ErrOut)
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.ExecuteContext(context.Background())
+			err := executeQuietly(cmd, s, tt.args)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("error %v, want %q", err, tt.err)
@@ -162,6 +159,15 @@ func TestGateFlags(t *testing.T) {
 			tt.want(t, got)
 		})
 	}
+}
+
+// executeQuietly runs cmd with args on s, its errors returned, not printed.
+func executeQuietly(cmd *cobra.Command, s *streams, args []string) error {
+	cmd.SetArgs(args)
+	cmd.SetOut(s.Out)
+	cmd.SetErr(s.ErrOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	return cmd.ExecuteContext(context.Background())
 }
 
 func TestGateHelp(t *testing.T) {

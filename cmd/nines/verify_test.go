@@ -64,11 +64,7 @@ func TestVerifyFlags(t *testing.T) {
 			s, _, _ := testStreams(tt.env)
 			var got *verifyOptions
 			cmd := newVerifyCmd(&globalOptions{}, s, func(o *verifyOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(s.Out)
-			cmd.SetErr(s.ErrOut)
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.ExecuteContext(context.Background())
+			err := executeQuietly(cmd, s, tt.args)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("error %v, want %q", err, tt.err)

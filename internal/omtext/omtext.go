@@ -121,7 +121,7 @@ func writeFamily(b *strings.Builder, f *Family) error {
 		fmt.Fprintf(b, "# UNIT %s %s\n", f.Name, f.Unit)
 	}
 	if f.Help != "" {
-		fmt.Fprintf(b, "# HELP %s %s\n", f.Name, escape(f.Help))
+		fmt.Fprintf(b, "# HELP %s %s\n", f.Name, Escape(f.Help))
 	}
 
 	// Check every series and render its label text once.
@@ -286,7 +286,7 @@ func writeSample(b *strings.Builder, name, labels string, s Sample) {
 	b.WriteString(name)
 	b.WriteString(labels)
 	b.WriteByte(' ')
-	b.WriteString(formatValue(s.V))
+	b.WriteString(FormatValue(s.V))
 	if !s.T.IsZero() {
 		b.WriteByte(' ')
 		b.WriteString(formatTimestamp(s.T))
@@ -313,7 +313,7 @@ func formatLabels(labels map[string]string) string {
 		}
 		b.WriteString(k)
 		b.WriteString(`="`)
-		b.WriteString(escape(labels[k]))
+		b.WriteString(Escape(labels[k]))
 		b.WriteByte('"')
 	}
 	b.WriteByte('}')
@@ -330,13 +330,14 @@ func braces(rendered string) string {
 
 var escaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 
-// escape escapes a label value or help text: backslash, double quote and
-// line feed.
-func escape(s string) string { return escaper.Replace(s) }
+// Escape escapes a label value or help text: backslash, double quote and
+// line feed (also the Prometheus text format's escaping).
+func Escape(s string) string { return escaper.Replace(s) }
 
-// formatValue formats v the way OpenMetrics spells numbers: the shortest
+// FormatValue formats v the way OpenMetrics (and the Prometheus text
+// format) spells numbers: the shortest
 // representation that parses back to v ('g', -1), and "NaN", "+Inf", "-Inf".
-func formatValue(v float64) string {
+func FormatValue(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "NaN"

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/nines-sre/nines/internal/omtext"
 	"io"
 	"math"
 	"net/http"
@@ -14,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -152,11 +152,11 @@ func promText(openmetrics []byte) ([]byte, loadSummary, error) {
 			first = false
 			out.WriteString(l.Name)
 			out.WriteString(`="`)
-			out.WriteString(textEscaper.Replace(l.Value))
+			out.WriteString(omtext.Escape(l.Value))
 			out.WriteByte('"')
 		})
 		out.WriteString("} ")
-		out.WriteString(formatFloat(v))
+		out.WriteString(omtext.FormatValue(v))
 		out.WriteByte(' ')
 		out.WriteString(strconv.FormatInt(*ts, 10))
 		out.WriteByte('\n')
@@ -171,20 +171,6 @@ func promText(openmetrics []byte) ([]byte, loadSummary, error) {
 		return nil, sum, errors.New("no samples")
 	}
 	return out.Bytes(), sum, nil
-}
-
-var textEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-
-func formatFloat(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // vmImport posts text to base's /api/v1/import/prometheus and waits until
